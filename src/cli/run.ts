@@ -1,0 +1,46 @@
+import { CliUsageError } from './usage-error.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+type Subcommand = (args: string[], io: CliIo) => Promise<number>;
+
+/** Subcommands, each in its own file, loaded only when used so `frame` never loads the engine. */
+const subcommands: Record<string, () => Promise<Subcommand>> = {
+};
+
+const USAGE = `usage: rocket-rpc <command> [options]
+
+commands:
+  demo                 run the provider/consumer demo on loopback
+  frame decode|encode  read or write RocketMQ remoting frames (hex / JSON)
+
+run 'rocket-rpc <command> --help' for a command's options`;
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad input or usage). */
+export async function runCli(argv: string[], io: CliIo = process): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(USAGE + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const load = subcommands[name];
+  if (load === undefined) {
+    io.stderr.write(`rocket-rpc: unknown command '${name}'\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      io.stderr.write(`rocket-rpc ${name}: ${error.message}\n`);
+      return 2;
+    }
+    const err = error as Error & { code?: string };
+    io.stderr.write(`rocket-rpc ${name}: ${err.code ? `[${err.code}] ` : ''}${err.message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,2 @@
+/** Bad command-line input: printed as one line, exit code 2. */
+export class CliUsageError extends Error {}

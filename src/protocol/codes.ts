@@ -1,0 +1,36 @@
+/** Header serialization of a frame (REMOTING.md §1). */
+export const SerializeType = {
+  JSON: 0,
+  ROCKETMQ: 1,
+} as const;
+export type SerializeType = (typeof SerializeType)[keyof typeof SerializeType];
+
+export function serializeTypeName(type: SerializeType): 'JSON' | 'ROCKETMQ' {
+  return type === SerializeType.JSON ? 'JSON' : 'ROCKETMQ';
+}
+
+/** Response codes the remoting layer itself sends (`RemotingSysResponseCode`, REMOTING.md §6.1). */
+export const ResponseCode = {
+  SUCCESS: 0,
+  SYSTEM_ERROR: 1,
+  SYSTEM_BUSY: 2,
+  REQUEST_CODE_NOT_SUPPORTED: 3,
+  TRANSACTION_FAILED: 4,
+} as const;
+export type ResponseCode = (typeof ResponseCode)[keyof typeof ResponseCode];
+
+/** Flag bits (REMOTING.md §4). Other bits are preserved untouched. */
+export const FlagBit = {
+  RESPONSE: 1,
+  ONEWAY: 2,
+} as const;
+
+/** Java's frame limit: 16 MiB for the whole frame including the 4-byte length field (§1). */
+export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
+
+/** Exact remark texts Java's remoting layer uses (§6.1); Java-side log parsers match them. */
+export const SystemRemark = {
+  REJECT_REQUEST: '[REJECTREQUEST]system busy, start flow control for a while',
+  OVERLOAD: '[OVERLOAD]system busy, start flow control for a while',
+  notSupported: (code: number): string => ` request type ${code} not supported`,
+} as const;

@@ -1,0 +1,127 @@
+import { ProtocolError } from '../errors.js';
+import type { RemotingCommand } from './command.js';
+import { DEFAULT_MAX_FRAME_LENGTH } from './codes.js';
+import { checkFrameLength, decodeFrameContent, type DecodeOptions } from './frame.js';
+
+/**
+ * Turns a byte stream, cut into arbitrary chunks, into commands in order.
+ *
+ * Chunks are kept in a list and joined only once per frame, when the frame is complete, so a large
+ * body arriving in many small chunks is copied once (no quadratic re-buffering). A frame wholly
+ * inside one chunk is decoded in place. After a `ProtocolError` the stream is unusable (Java closes
+ * the connection, REMOTING.md §1) and every further `push` throws the same error.
+ */
+export class FrameDecoder {
+  private readonly maxFrameLength: number;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Bytes after the length field of the frame being collected, once its length is known. */
+  private expected = -1;
+  private failure: ProtocolError | null = null;
+
+  constructor(options: DecodeOptions = {}) {
+    this.maxFrameLength = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
+  }
+
+  /** Bytes held for an incomplete frame. */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  /** Feeds a chunk; `onCommand` runs for every command it completes, in order. */
+  push(chunk: Buffer, onCommand: (command: RemotingCommand) => void): void {
+    if (this.failure !== null) throw this.failure;
+    if (chunk.length === 0) return;
+    try {
+      this.pushUnchecked(chunk, onCommand);
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        this.failure = error;
+        this.chunks = [];
+        this.buffered = 0;
+      }
+      throw error;
+    }
+  }
+
+  private pushUnchecked(chunk: Buffer, onCommand: (command: RemotingCommand) => void): void {
+    if (this.buffered === 0) {
+      // Fast path: decode whole frames straight out of the chunk.
+      let at = 0;
+      while (chunk.length - at >= 4) {
+        const length = checkFrameLength(chunk.readInt32BE(at), this.maxFrameLength);
+        if (chunk.length - at - 4 < length) break;
+        onCommand(decodeFrameContent(chunk, at + 4, at + 4 + length));
+        at += 4 + length;
+      }
+      if (at === chunk.length) return;
+      chunk = chunk.subarray(at);
+    }
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    this.drain(onCommand);
+  }
+
+  private drain(onCommand: (command: RemotingCommand) => void): void {
+    for (;;) {
+      if (this.expected < 0) {
+        if (this.buffered < 4) return;
+        this.expected = checkFrameLength(this.peekInt32(), this.maxFrameLength);
+      }
+      const frameLength = 4 + this.expected;
+      if (this.buffered < frameLength) return;
+      const frame = this.take(frameLength);
+      this.expected = -1;
+      onCommand(decodeFrameContent(frame, 4, frameLength));
+      if (this.buffered > 0 && this.chunks.length === 1) {
+        // The rest sits in one chunk: hand it back to the fast path.
+        const rest = this.chunks[0]!;
+        this.chunks = [];
+        this.buffered = 0;
+        this.pushUnchecked(rest, onCommand);
+        return;
+      }
+    }
+  }
+
+  private peekInt32(): number {
+    const first = this.chunks[0]!;
+    if (first.length >= 4) return first.readInt32BE(0);
+    const head = Buffer.allocUnsafe(4);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      const n = Math.min(4 - at, chunk.length);
+      chunk.copy(head, at, 0, n);
+      at += n;
+      if (at === 4) break;
+    }
+    return head.readInt32BE(0);
+  }
+
+  /** Removes and returns the first `length` buffered bytes, copying only if they span chunks. */
+  private take(length: number): Buffer {
+    const first = this.chunks[0]!;
+    let result: Buffer;
+    if (first.length >= length) {
+      result = first.subarray(0, length);
+      if (first.length === length) this.chunks.shift();
+      else this.chunks[0] = first.subarray(length);
+    } else {
+      result = Buffer.allocUnsafe(length);
+      let at = 0;
+      let used = 0;
+      while (at < length) {
+        const chunk = this.chunks[used]!;
+        const n = Math.min(length - at, chunk.length);
+        chunk.copy(result, at, 0, n);
+        at += n;
+        if (n === chunk.length) used++;
+        else this.chunks[used] = chunk.subarray(n);
+      }
+      // One splice per frame (not a shift per chunk): a frame that arrived a byte at a time stays linear.
+      this.chunks.splice(0, used);
+    }
+    this.buffered -= length;
+    return result;
+  }
+}
