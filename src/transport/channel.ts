@@ -1,0 +1,131 @@
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { FrameDecoder } from '../protocol/frame-decoder.js';
+import { encodeCommand } from '../protocol/frame.js';
+import type { RemotingCommand } from '../protocol/command.js';
+import { DEFAULT_MAX_FRAME_LENGTH } from '../protocol/codes.js';
+
+export interface ChannelOptions {
+  remoteAddress: string;
+  localAddress?: string;
+  maxFrameLength?: number;
+  /** Close after this long without reads or writes (REMOTING.md §7.7). 0 disables. */
+  maxIdleMs?: number;
+}
+
+export interface ChannelEvents {
+  command: [command: RemotingCommand];
+  idle: [];
+  exception: [error: Error];
+  close: [error: Error | null];
+}
+
+let channelIds = 0;
+
+/**
+ * One connection: a byte stream (TCP, TLS, or in-memory) plus framing. It decodes incoming frames
+ * and hands every command to its owner; writes are batched per tick with cork/uncork so a burst of
+ * calls becomes one `writev` instead of one syscall each.
+ */
+export class Channel extends EventEmitter<ChannelEvents> {
+  readonly id = ++channelIds;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  private readonly stream: Duplex;
+  private readonly decoder: FrameDecoder;
+  private readonly maxIdleMs: number;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lastActivity = Date.now();
+  private corked = false;
+  private closedFlag = false;
+  private readonly abortController = new AbortController();
+
+  constructor(stream: Duplex, options: ChannelOptions) {
+    super();
+    this.stream = stream;
+    this.remoteAddress = options.remoteAddress;
+    this.localAddress = options.localAddress ?? '';
+    this.decoder = new FrameDecoder({ maxFrameLength: options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH });
+    this.maxIdleMs = options.maxIdleMs ?? 0;
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('error', (error: Error) => this.close(error));
+    stream.on('end', () => this.close(null));
+    stream.on('close', () => this.close(null));
+    if (this.maxIdleMs > 0) this.armIdleTimer(this.maxIdleMs);
+  }
+
+  /** Aborted when the channel closes; processors use it to stop work nobody will read. */
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /**
+   * Encodes and queues a command. Returns false when the channel is closed. Throws `ProtocolError`
+   * when the command cannot be encoded (nothing is written then). `onWritten` runs once the bytes
+   * are handed to the OS (or with the error if they never are).
+   */
+  write(command: RemotingCommand, onWritten?: (error: Error | null | undefined) => void): boolean {
+    if (this.closedFlag) return false;
+    const frame = encodeCommand(command);
+    this.lastActivity = Date.now();
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(this.uncork);
+    }
+    if (onWritten === undefined) this.stream.write(frame);
+    else this.stream.write(frame, onWritten);
+    return true;
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.stream.uncork();
+  };
+
+  /** Closes the connection; `error` says why (null: orderly). Idempotent. */
+  close(error: Error | null = null): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (error !== null) this.emit('exception', error);
+    this.stream.destroy();
+    this.abortController.abort(error ?? new Error('channel closed'));
+    this.emit('close', error);
+    this.removeAllListeners('command');
+  }
+
+  /** Half-closes after pending writes are flushed, then destroys (graceful shutdown). */
+  end(): void {
+    if (this.closedFlag) return;
+    this.stream.end(() => this.close(null));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastActivity = Date.now();
+    try {
+      this.decoder.push(chunk, (command) => this.emit('command', command));
+    } catch (error) {
+      // A bad frame: Java logs it and closes the connection, never answering (REMOTING.md §1).
+      this.close(error as Error);
+    }
+  }
+
+  private armIdleTimer(delayMs: number): void {
+    this.idleTimer = setTimeout(() => {
+      const idleFor = Date.now() - this.lastActivity;
+      if (idleFor >= this.maxIdleMs) {
+        this.emit('idle');
+        this.close(null);
+      } else {
+        this.armIdleTimer(this.maxIdleMs - idleFor);
+      }
+    }, delayMs);
+    this.idleTimer.unref();
+  }
+}

@@ -1,0 +1,19 @@
+export { RemotingClient, type RemotingClientOptions, type ResponseFuture, type InvokeCallback, type Connector } from './remoting-client.js';
+export { RemotingServer, type RemotingServerOptions, type ServerAddress, type CloseOptions } from './remoting-server.js';
+export { Channel } from './channel.js';
+export { Executor, type ExecutorOptions } from './executor.js';
+export { Semaphore, type Permit } from './semaphore.js';
+export { exceptionSimpleDesc, type InvokeOptions } from './remoting-endpoint.js';
+export type { RequestContext, RequestProcessor, ProcessorLike, ProcessorFunction, ProcessResult, RpcHook, ChannelEvent, ChannelEventType, Logger } from './processor.js';
+export { parseAddress, formatAddress, type HostPort } from './address.js';
+export {
+  RemotingConnectError,
+  RemotingSendRequestError,
+  RemotingTimeoutError,
+  RemotingTooMuchRequestError,
+  ConnectionClosedError,
+  AbortedError,
+  EngineClosedError,
+  ExecutorRejectedError,
+} from './errors.js';
+export { InMemoryNetwork, createStreamPair } from './in-memory.js';

@@ -1,0 +1,79 @@
+import type { RemotingCommand } from '../protocol/command.js';
+import type { Channel } from './channel.js';
+
+/** One request waiting for its response. Exactly one of `complete` / `fail` is ever called. */
+export interface PendingCall {
+  readonly opaque: number;
+  readonly channel: Channel;
+  readonly addr: string;
+  /** `performance.now()` at the start of the call. */
+  readonly begin: number;
+  readonly timeoutMs: number;
+  timer: NodeJS.Timeout | null;
+  complete(response: RemotingCommand): void;
+  fail(error: Error): void;
+}
+
+/**
+ * Java's response table: opaque → pending call, one per engine, shared by all its connections.
+ * Every entry leaves by `take` (response, timeout, abort, send failure) or `failChannel` (its
+ * connection closed); whoever takes it settles it, so nothing can settle twice.
+ */
+export class PendingRequests {
+  private readonly calls = new Map<number, PendingCall>();
+
+  get size(): number {
+    return this.calls.size;
+  }
+
+  has(opaque: number): boolean {
+    return this.calls.has(opaque);
+  }
+
+  add(call: PendingCall): void {
+    this.calls.set(call.opaque, call);
+  }
+
+  /** Removes and returns the call; undefined when it already left (late or unknown response). */
+  take(opaque: number): PendingCall | undefined {
+    const call = this.calls.get(opaque);
+    if (call === undefined) return undefined;
+    this.calls.delete(opaque);
+    if (call.timer !== null) clearTimeout(call.timer);
+    return call;
+  }
+
+  /** Fails every call waiting on `channel` at once (fail fast, REMOTING.md §7.6). */
+  failChannel(channel: Channel, makeError: (call: PendingCall) => Error): void {
+    for (const call of this.calls.values()) {
+      if (call.channel === channel) {
+        this.take(call.opaque);
+        call.fail(makeError(call));
+      }
+    }
+  }
+
+  /** Every call still waiting, e.g. for a final shutdown. */
+  failAll(makeError: (call: PendingCall) => Error): void {
+    for (const call of [...this.calls.values()]) {
+      this.take(call.opaque);
+      call.fail(makeError(call));
+    }
+  }
+
+  /**
+   * Safety net behind the per-call timers (Java's only mechanism, run every second): fails calls
+   * more than `graceMs` past their deadline.
+   */
+  sweep(now: number, graceMs: number, makeError: (call: PendingCall) => Error): number {
+    let swept = 0;
+    for (const call of this.calls.values()) {
+      if (call.begin + call.timeoutMs + graceMs <= now) {
+        this.take(call.opaque);
+        call.fail(makeError(call));
+        swept++;
+      }
+    }
+    return swept;
+  }
+}

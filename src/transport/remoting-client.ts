@@ -1,0 +1,387 @@
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import tls from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
+import type { RemotingCommand } from '../protocol/command.js';
+import type { SerializeType } from '../protocol/codes.js';
+import { RemotingError } from '../errors.js';
+import { parseAddress } from './address.js';
+import { Channel } from './channel.js';
+import { AbortedError, EngineClosedError, RemotingConnectError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
+import type { Executor } from './executor.js';
+import { defaultLogger } from './logger.js';
+import type { ChannelEvent, Logger, ProcessorLike, RpcHook } from './processor.js';
+import { RemotingEndpoint, type InvokeOptions } from './remoting-endpoint.js';
+import { Semaphore, type Permit } from './semaphore.js';
+
+/** Opens the byte stream for an address; replaces TCP (e.g. the in-memory transport). */
+export type Connector = (addr: string, signal: AbortSignal) => Duplex | Promise<Duplex>;
+
+export interface RemotingClientOptions {
+  /** Java `connectTimeoutMillis`. Default 3000. */
+  connectTimeoutMs?: number;
+  /** In-flight async calls (Java `clientAsyncSemaphoreValue`). Default 65535. */
+  asyncPermits?: number;
+  /** In-flight oneway calls (Java `clientOnewaySemaphoreValue`). Default 65535. */
+  onewayPermits?: number;
+  /** Close a connection after this long without traffic. Default 120 000; 0 disables. */
+  maxIdleMs?: number;
+  /**
+   * Close the connection when a sync call times out, as Java does by default. Default false: one
+   * slow call should not fail every other call multiplexed on a healthy connection.
+   */
+  closeSocketIfTimeout?: boolean;
+  /** TLS from the first byte: `true` for defaults, or `tls.connect` options (CA, client cert for mTLS…). */
+  tls?: boolean | tls.ConnectionOptions;
+  /** Header serialization for outgoing requests; default: each command's own (JSON unless set). */
+  serializeType?: SerializeType;
+  maxFrameLength?: number;
+  hooks?: RpcHook[];
+  /** Executor for processors of server → client requests registered without one. */
+  defaultExecutor?: Executor;
+  connector?: Connector;
+  logger?: Logger;
+  language?: string;
+  version?: number;
+}
+
+/** What `invokeAsync`'s callback receives (Java `ResponseFuture`). */
+export interface ResponseFuture {
+  readonly addr: string;
+  readonly request: RemotingCommand;
+  readonly response: RemotingCommand | null;
+  readonly error: Error | null;
+  /** False when the request never left (connect or send failure, or the connection closed). */
+  readonly sendRequestOK: boolean;
+  readonly isTimeout: boolean;
+}
+
+export type InvokeCallback = (future: ResponseFuture) => void;
+
+export interface RemotingClientEvents {
+  channel: [event: ChannelEvent];
+}
+
+interface ChannelSlot {
+  channel: Channel | null;
+  connecting: Promise<Channel> | null;
+  abort: AbortController;
+}
+
+/**
+ * Java `NettyRemotingClient`: one multiplexed connection per address, opened lazily and shared;
+ * sync, async and oneway calls; requests from the server handled by registered processors.
+ */
+export class RemotingClient extends EventEmitter<RemotingClientEvents> {
+  private readonly options: RemotingClientOptions;
+  private readonly endpoint: RemotingEndpoint;
+  private readonly slots = new Map<string, ChannelSlot>();
+  private readonly asyncSemaphore: Semaphore;
+  private readonly onewaySemaphore: Semaphore;
+  private readonly logger: Logger;
+  private closed = false;
+
+  constructor(options: RemotingClientOptions = {}) {
+    super();
+    this.options = options;
+    this.logger = options.logger ?? defaultLogger;
+    this.endpoint = new RemotingEndpoint({
+      language: options.language,
+      version: options.version,
+      defaultExecutor: options.defaultExecutor,
+      hooks: options.hooks,
+      logger: this.logger,
+    });
+    this.asyncSemaphore = new Semaphore(options.asyncPermits ?? 65535);
+    this.onewaySemaphore = new Semaphore(options.onewayPermits ?? 65535);
+  }
+
+  registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
+    this.endpoint.registerProcessor(code, processor, executor);
+  }
+
+  registerDefaultProcessor(processor: ProcessorLike, executor?: Executor): void {
+    this.endpoint.registerDefaultProcessor(processor, executor);
+  }
+
+  registerRpcHook(hook: RpcHook): void {
+    this.endpoint.registerRpcHook(hook);
+  }
+
+  /** Calls waiting for a response, across all connections. */
+  get pendingCount(): number {
+    return this.endpoint.pending.size;
+  }
+
+  /** Open connections by address. */
+  get connectedAddresses(): string[] {
+    return [...this.slots].filter(([, slot]) => slot.channel !== null).map(([addr]) => addr);
+  }
+
+  /**
+   * Sends a request and resolves with the response, whatever its code (a non-zero code is not an
+   * error at this layer). Rejects with `RemotingConnectError`, `RemotingSendRequestError`,
+   * `RemotingTimeoutError`, `ConnectionClosedError` or `AbortedError`.
+   */
+  invokeSync(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+    const begin = performance.now();
+    const channel = this.openChannel(addr);
+    if (channel !== null) return this.send(channel, addr, request, timeoutMs, begin, options);
+    return this.channelFor(addr, timeoutMs, begin, options.signal).then((ready) => this.send(ready, addr, request, timeoutMs, begin, options));
+  }
+
+  /**
+   * Like `invokeSync`, but bounded by the async semaphore; the promise form of `invokeAsync`.
+   * Without a permit within the timeout it rejects with `RemotingTooMuchRequestError`.
+   */
+  async invokeAsyncPromise(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+    const begin = performance.now();
+    const permit = this.asyncSemaphore.tryAcquire() ?? (await this.waitForPermit(this.asyncSemaphore, 'invokeAsyncImpl', 'semaphoreAsyncValue', addr, timeoutMs, begin, options.signal));
+    try {
+      const channel = this.openChannel(addr) ?? (await this.channelFor(addr, timeoutMs, begin, options.signal));
+      return await this.send(channel, addr, request, timeoutMs, begin, options);
+    } finally {
+      permit.release();
+    }
+  }
+
+  /**
+   * Java's callback form. The callback runs exactly once, asynchronously (never inside this call):
+   * with the response, or with the error (timeout, send failure, connection closed, no permit).
+   * This method itself never throws for call failures.
+   */
+  invokeAsync(addr: string, request: RemotingCommand, timeoutMs: number, callback: InvokeCallback, options: InvokeOptions = {}): void {
+    this.invokeAsyncPromise(addr, request, timeoutMs, options).then(
+      (response) => this.runCallback(callback, { addr, request, response, error: null, sendRequestOK: true, isTimeout: false }),
+      (error: Error) => {
+        const code = error instanceof RemotingError ? error.code : undefined;
+        const sendRequestOK = code === 'TIMEOUT' || code === 'ABORTED';
+        this.runCallback(callback, { addr, request, response: null, error, sendRequestOK, isTimeout: code === 'TIMEOUT' });
+      },
+    );
+  }
+
+  /** Sends a request marked oneway; resolves when it is written. No response is expected. */
+  async invokeOneway(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<void> {
+    const begin = performance.now();
+    if (this.closed) throw new EngineClosedError('RemotingClient');
+    request.markOneway();
+    const permit = this.onewaySemaphore.tryAcquire() ?? (await this.waitForPermit(this.onewaySemaphore, 'invokeOnewayImpl', 'semaphoreOnewayValue', addr, timeoutMs, begin, options.signal));
+    try {
+      const channel = this.openChannel(addr) ?? (await this.channelFor(addr, timeoutMs, begin, options.signal));
+      this.endpoint.runBeforeHooks(addr, request);
+      this.applySerializeType(request);
+      await this.endpoint.invokeOneway(channel, addr, request);
+    } finally {
+      permit.release();
+    }
+  }
+
+  /** The connection for `addr`, opening it if needed (e.g. to send on it or watch its events). */
+  getChannel(addr: string, timeoutMs = this.options.connectTimeoutMs ?? 3000): Promise<Channel> {
+    return this.openChannel(addr) !== null ? Promise.resolve(this.openChannel(addr)!) : this.channelFor(addr, timeoutMs, performance.now());
+  }
+
+  /** Closes the connection to `addr`; its pending calls fail at once. */
+  closeChannel(addr: string): void {
+    const slot = this.slots.get(addr);
+    if (slot === undefined) return;
+    this.slots.delete(addr);
+    slot.abort.abort();
+    slot.channel?.close();
+  }
+
+  /** Closes every connection and fails every pending call; the client takes no new calls. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const addr of [...this.slots.keys()]) this.closeChannel(addr);
+    this.endpoint.shutdown((call) => new EngineClosedError(`RemotingClient (call to ${call.addr})`));
+  }
+
+  private send(channel: Channel, addr: string, request: RemotingCommand, timeoutMs: number, begin: number, options: InvokeOptions): Promise<RemotingCommand> {
+    try {
+      this.endpoint.runBeforeHooks(addr, request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.applySerializeType(request);
+    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options);
+    if (!this.options.closeSocketIfTimeout) return call;
+    return call.catch((error: unknown) => {
+      if (error instanceof RemotingTimeoutError) this.closeChannelIfCurrent(addr, channel);
+      throw error;
+    });
+  }
+
+  private applySerializeType(request: RemotingCommand): void {
+    if (this.options.serializeType !== undefined) request.serializeType = this.options.serializeType;
+  }
+
+  private async waitForPermit(semaphore: Semaphore, what: string, valueName: string, addr: string, timeoutMs: number, begin: number, signal?: AbortSignal): Promise<Permit> {
+    if (this.closed) throw new EngineClosedError('RemotingClient');
+    const permit = await semaphore.acquire(timeoutMs, signal);
+    if (permit === null) {
+      if (signal?.aborted) throw new AbortedError(`call to ${addr}`, { cause: signal.reason });
+      if (timeoutMs <= 0) throw new RemotingTooMuchRequestError(addr, `${what} invoke too fast`);
+      throw new RemotingTooMuchRequestError(
+        addr,
+        `${what} tryAcquire semaphore timeout, ${timeoutMs}ms, waiting thread nums: ${semaphore.queueLength} ${valueName}: ${semaphore.availablePermits}`,
+      );
+    }
+    if (performance.now() - begin > timeoutMs) {
+      permit.release();
+      throw new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, undefined, `${what} call timeout`);
+    }
+    return permit;
+  }
+
+  private runCallback(callback: InvokeCallback, future: ResponseFuture): void {
+    try {
+      callback(future);
+    } catch (error) {
+      this.logger.error(`invokeAsync callback for ${future.addr} threw`, error);
+    }
+  }
+
+  private openChannel(addr: string): Channel | null {
+    if (this.closed) return null;
+    const channel = this.slots.get(addr)?.channel;
+    return channel != null && !channel.closed ? channel : null;
+  }
+
+  /** Waits for the shared connect of `addr`, bounded by the call's own remaining time. */
+  private channelFor(addr: string, timeoutMs: number, begin: number, signal?: AbortSignal): Promise<Channel> {
+    if (this.closed) return Promise.reject(new EngineClosedError('RemotingClient'));
+    let slot = this.slots.get(addr);
+    if (slot === undefined || (slot.connecting === null && (slot.channel === null || slot.channel.closed))) {
+      const fresh: ChannelSlot = { channel: null, connecting: null, abort: new AbortController() };
+      fresh.connecting = this.connect(addr, fresh);
+      this.slots.set(addr, fresh);
+      slot = fresh;
+    }
+    const connecting = slot.connecting ?? Promise.resolve(slot.channel!);
+    const remaining = timeoutMs - (performance.now() - begin);
+    return new Promise<Channel>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, undefined, `invokeSync call the addr[${addr}] timeout (still connecting)`));
+      }, Math.max(0, remaining));
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(new AbortedError(`call to ${addr}`, { cause: signal?.reason }));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      connecting.then(
+        (channel) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve(channel);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private async connect(addr: string, slot: ChannelSlot): Promise<Channel> {
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? 3000;
+    let stream: Duplex;
+    try {
+      stream = await this.openStream(addr, connectTimeoutMs, slot.abort.signal);
+    } catch (error) {
+      if (this.slots.get(addr) === slot) this.slots.delete(addr);
+      throw error instanceof RemotingError && error.code !== 'INVALID_ARGUMENT' ? error : new RemotingConnectError(addr, { cause: error, reason: (error as Error).message });
+    }
+    if (this.closed || slot.abort.signal.aborted) {
+      stream.destroy();
+      throw new EngineClosedError('RemotingClient');
+    }
+    const channel = new Channel(stream, {
+      remoteAddress: addr,
+      localAddress: stream instanceof net.Socket ? `${stream.localAddress}:${stream.localPort}` : '',
+      maxFrameLength: this.options.maxFrameLength,
+      maxIdleMs: this.options.maxIdleMs ?? 120_000,
+    });
+    slot.channel = channel;
+    slot.connecting = null;
+    this.endpoint.attach(channel);
+    channel.on('idle', () => this.emitChannelEvent({ type: 'IDLE', remoteAddress: addr, channel }));
+    channel.on('exception', (error) => this.emitChannelEvent({ type: 'EXCEPTION', remoteAddress: addr, channel, error }));
+    channel.on('close', () => {
+      this.closeChannelIfCurrent(addr, channel);
+      this.emitChannelEvent({ type: 'CLOSE', remoteAddress: addr, channel });
+    });
+    this.emitChannelEvent({ type: 'CONNECT', remoteAddress: addr, channel });
+    return channel;
+  }
+
+  private closeChannelIfCurrent(addr: string, channel: Channel): void {
+    const slot = this.slots.get(addr);
+    if (slot?.channel === channel) this.slots.delete(addr);
+    channel.close();
+  }
+
+  private openStream(addr: string, connectTimeoutMs: number, signal: AbortSignal): Promise<Duplex> {
+    if (this.options.connector !== undefined) {
+      return withTimeout(Promise.resolve(this.options.connector(addr, signal)), connectTimeoutMs, addr);
+    }
+    const { host, port } = parseAddress(addr);
+    return new Promise<Duplex>((resolve, reject) => {
+      const tlsOptions = this.options.tls;
+      const socket: net.Socket = tlsOptions
+        ? tls.connect({ ...(tlsOptions === true ? {} : tlsOptions), host, port, servername: net.isIP(host) ? undefined : host })
+        : net.connect({ host, port, noDelay: true });
+      const readyEvent = tlsOptions ? 'secureConnect' : 'connect';
+      const fail = (error: Error): void => {
+        cleanup();
+        socket.destroy();
+        reject(new RemotingConnectError(addr, { cause: error, reason: error.message }));
+      };
+      const onError = (error: Error): void => fail(error);
+      const onAbort = (): void => fail(new EngineClosedError('RemotingClient'));
+      const timer = setTimeout(() => fail(new Error(`no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        socket.off('error', onError);
+        signal.removeEventListener('abort', onAbort);
+      };
+      socket.once(readyEvent, () => {
+        cleanup();
+        socket.setNoDelay(true);
+        resolve(socket);
+      });
+      socket.on('error', onError);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private emitChannelEvent(event: ChannelEvent): void {
+    if (this.listenerCount('channel') === 0) return;
+    try {
+      this.emit('channel', event);
+    } catch (error) {
+      this.logger.error('channel event listener threw', error);
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, addr: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RemotingConnectError(addr, { reason: `no connection within ${ms} ms` })), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,316 @@
+/**
+ * The core shared by `RemotingClient` and `RemotingServer` (REMOTING.md §7): whichever side opened
+ * a connection, requests arriving on it go to the processor table and responses to the pending
+ * table, which is what makes server → client requests work with no extra code.
+ *
+ * A call's life (one pending entry, exactly one way out):
+ *
+ *   start ──(opaque registered, timer armed, frame written)──► PENDING
+ *   PENDING ──response with its opaque──────────────► completed (after-hooks run)
+ *   PENDING ──its timer fires──────────────────────► failed: RemotingTimeoutError
+ *   PENDING ──caller's AbortSignal─────────────────► failed: AbortedError
+ *   PENDING ──its connection closes (either side)──► failed: ConnectionClosedError
+ *   PENDING ──sweep: >1 s past deadline (safety)───► failed: RemotingTimeoutError
+ *
+ * Each exit goes through `PendingRequests.take`, which removes the entry and clears its timer, so a
+ * response racing its timeout settles the call once and the loser finds nothing.
+ */
+import { performance } from 'node:perf_hooks';
+import { RemotingCommand, nextOpaque } from '../protocol/command.js';
+import { ResponseCode, SystemRemark, type SerializeType } from '../protocol/codes.js';
+import { ProtocolError } from '../errors.js';
+import type { Channel } from './channel.js';
+import { Executor } from './executor.js';
+import { AbortedError, ConnectionClosedError, ExecutorRejectedError, RemotingSendRequestError, RemotingTimeoutError } from './errors.js';
+import { PendingRequests, type PendingCall } from './pending-requests.js';
+import { toProcessor, type Logger, type ProcessorLike, type RequestContext, type RequestProcessor, type RpcHook } from './processor.js';
+
+export interface EndpointOptions {
+  /** Language written in the commands the engine creates itself (system responses). Default JAVA. */
+  language?: string;
+  /** Version written in the commands the engine creates itself. Default 0. */
+  version?: number;
+  /** Executor for processors registered without one (Java: the public executor). */
+  defaultExecutor?: Executor;
+  hooks?: RpcHook[];
+  logger: Logger;
+}
+
+interface ProcessorEntry {
+  processor: RequestProcessor;
+  executor: Executor;
+}
+
+export interface InvokeOptions {
+  signal?: AbortSignal;
+}
+
+const SWEEP_INTERVAL_MS = 1000;
+
+export class RemotingEndpoint {
+  readonly pending = new PendingRequests();
+  readonly hooks: RpcHook[];
+  private readonly processors = new Map<number, ProcessorEntry>();
+  private defaultProcessor: ProcessorEntry | null = null;
+  private readonly defaultExecutor: Executor;
+  private readonly language: string;
+  private readonly version: number;
+  private readonly logger: Logger;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private inFlight = 0;
+  private drainWaiters: Array<() => void> = [];
+  /** Set during graceful shutdown: new requests are not answered. */
+  refuseRequests = false;
+
+  constructor(options: EndpointOptions) {
+    this.language = options.language ?? 'JAVA';
+    this.version = options.version ?? 0;
+    this.defaultExecutor = options.defaultExecutor ?? new Executor({ name: 'public', concurrency: 1024, queueSize: 65_536 });
+    this.hooks = [...(options.hooks ?? [])];
+    this.logger = options.logger;
+  }
+
+  registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
+    if (!Number.isInteger(code)) throw new RangeError(`request code must be an integer, got ${code}`);
+    this.processors.set(code, { processor: toProcessor(processor), executor: executor ?? this.defaultExecutor });
+  }
+
+  registerDefaultProcessor(processor: ProcessorLike, executor?: Executor): void {
+    this.defaultProcessor = { processor: toProcessor(processor), executor: executor ?? this.defaultExecutor };
+  }
+
+  registerRpcHook(hook: RpcHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Starts reading commands from a channel and failing its calls when it closes. */
+  attach(channel: Channel): void {
+    channel.on('command', (command) => {
+      if (command.isResponse()) this.onResponse(command);
+      else this.onRequest(channel, command);
+    });
+    channel.on('close', (error) => {
+      this.pending.failChannel(channel, (call) => new ConnectionClosedError(call.addr, call.opaque, { cause: error ?? undefined }));
+    });
+    if (this.sweepTimer === null) {
+      this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+      this.sweepTimer.unref();
+    }
+  }
+
+  /**
+   * Sends `request` on `channel` and resolves with the response. `begin` is when the caller's
+   * timeout started (connect time already counts against it).
+   */
+  invoke(channel: Channel, addr: string, request: RemotingCommand, timeoutMs: number, begin: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+    const remaining = timeoutMs - (performance.now() - begin);
+    if (remaining <= 0) {
+      return Promise.reject(new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, request.opaque, `invokeSync call the addr[${addr}] timeout`));
+    }
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new AbortedError(`call to ${addr}`, { cause: signal.reason }));
+    request.flag &= ~1;
+    while (this.pending.has(request.opaque)) request.opaque = nextOpaque();
+    return new Promise<RemotingCommand>((resolve, reject) => {
+      const opaque = request.opaque;
+      const onAbort = (): void => {
+        const call = this.pending.take(opaque);
+        call?.fail(new AbortedError(`call to ${addr}`, { cause: signal?.reason }));
+      };
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      const call: PendingCall = {
+        opaque,
+        channel,
+        addr,
+        begin,
+        timeoutMs,
+        timer: null,
+        complete: (response) => {
+          settle();
+          try {
+            this.runAfterHooks(addr, request, response);
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          resolve(response);
+        },
+        fail: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      this.pending.add(call);
+      call.timer = setTimeout(() => {
+        const expired = this.pending.take(opaque);
+        expired?.fail(new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, opaque));
+      }, remaining);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let written: boolean;
+      try {
+        written = channel.write(request);
+      } catch (error) {
+        // Not encodable (e.g. a code outside the ROCKETMQ header's 16 bits): nothing was sent.
+        this.pending.take(opaque);
+        call.fail(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error }));
+        return;
+      }
+      if (!written) {
+        this.pending.take(opaque);
+        call.fail(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+      }
+    });
+  }
+
+  /** Writes a oneway request; resolves once the bytes are handed to the OS. */
+  invokeOneway(channel: Channel, addr: string, request: RemotingCommand): Promise<void> {
+    request.markOneway();
+    request.flag &= ~1;
+    return new Promise<void>((resolve, reject) => {
+      let written: boolean;
+      try {
+        written = channel.write(request, (error) => (error ? reject(new RemotingSendRequestError(addr, { cause: error })) : resolve()));
+      } catch (error) {
+        reject(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error }));
+        return;
+      }
+      if (!written) reject(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+    });
+  }
+
+  runBeforeHooks(addr: string, request: RemotingCommand): void {
+    for (const hook of this.hooks) hook.doBeforeRequest?.(addr, request);
+  }
+
+  runAfterHooks(addr: string, request: RemotingCommand, response: RemotingCommand | null): void {
+    for (const hook of this.hooks) hook.doAfterResponse?.(addr, request, response);
+  }
+
+  /** Resolves when no request is being processed (graceful shutdown). */
+  drained(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** Fails everything still pending and stops the sweep timer. */
+  shutdown(makeError: (call: PendingCall) => Error): void {
+    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    this.pending.failAll(makeError);
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    const swept = this.pending.sweep(now, SWEEP_INTERVAL_MS, (call) => new RemotingTimeoutError(call.addr, call.timeoutMs, now - call.begin, call.opaque));
+    if (swept > 0) this.logger.warn(`sweep failed ${swept} calls whose timers had not fired`);
+  }
+
+  private onResponse(response: RemotingCommand): void {
+    const call = this.pending.take(response.opaque);
+    if (call === undefined) {
+      // Late (after a timeout), duplicate, or an answer Java 4.9.7 sends to a oneway request.
+      this.logger.debug(`dropping a response that matches no pending call: opaque ${response.opaque}, code ${response.code}`);
+      return;
+    }
+    call.complete(response);
+  }
+
+  private onRequest(channel: Channel, request: RemotingCommand): void {
+    if (this.refuseRequests) {
+      this.logger.debug(`shutting down: request code ${request.code} from ${channel.remoteAddress} not processed`);
+      return;
+    }
+    const entry = this.processors.get(request.code) ?? this.defaultProcessor;
+    if (entry === null) {
+      this.answerSystem(channel, request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, SystemRemark.notSupported(request.code));
+      return;
+    }
+    let rejected: boolean;
+    try {
+      rejected = entry.processor.rejectRequest?.() === true;
+    } catch (error) {
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+      return;
+    }
+    if (rejected) {
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.REJECT_REQUEST);
+      return;
+    }
+    this.inFlight++;
+    entry.executor.run(() => this.process(channel, request, entry.processor)).then(
+      () => this.finishRequest(),
+      (error: unknown) => {
+        this.finishRequest();
+        if (error instanceof ExecutorRejectedError) this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
+        else this.logger.error('request processing failed outside the processor', error);
+      },
+    );
+  }
+
+  private finishRequest(): void {
+    this.inFlight--;
+    if (this.inFlight === 0 && this.drainWaiters.length > 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private async process(channel: Channel, request: RemotingCommand, processor: RequestProcessor): Promise<void> {
+    const context: RequestContext = {
+      remoteAddress: channel.remoteAddress,
+      channel,
+      signal: channel.signal,
+      receivedAt: performance.now(),
+    };
+    let response: RemotingCommand | null;
+    try {
+      this.runBeforeHooks(channel.remoteAddress, request);
+      response = (await processor.processRequest(request, context)) ?? null;
+      this.runAfterHooks(channel.remoteAddress, request, response);
+    } catch (error) {
+      if (request.isOneway()) this.logger.warn(`processor for oneway request code ${request.code} failed`, error);
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+      return;
+    }
+    if (response === null || request.isOneway()) return;
+    this.answer(channel, request, response);
+  }
+
+  /** Java answers in the request's opaque with bit 0 set; we also keep the request's header type. */
+  private answer(channel: Channel, request: RemotingCommand, response: RemotingCommand): void {
+    response.opaque = request.opaque;
+    response.markResponse();
+    response.serializeType = request.serializeType;
+    try {
+      channel.write(response);
+    } catch (error) {
+      // The processor built an unencodable response: tell the caller rather than leave it waiting.
+      this.logger.error(`response to request code ${request.code} could not be encoded`, error);
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+    }
+  }
+
+  /** The remoting layer's own answers (REMOTING.md §6); never sent to oneway requests. */
+  private answerSystem(channel: Channel, request: RemotingCommand, code: number, remark: string): void {
+    if (request.isOneway()) return;
+    const response = new RemotingCommand({ code, remark, language: this.language, version: this.version, opaque: request.opaque, serializeType: request.serializeType as SerializeType });
+    response.markResponse();
+    channel.write(response);
+  }
+}
+
+/**
+ * Java `RemotingHelper.exceptionSimpleDesc`: `<Throwable.toString()>, <top stack frame>`, e.g.
+ * `Error: boom, processRequest (file:///app/server.js:10:11)` (REMOTING.md §6.2).
+ */
+export function exceptionSimpleDesc(error: unknown): string {
+  if (!(error instanceof Error)) return `Error: ${String(error)}`;
+  const head = error.message ? `${error.name}: ${error.message}` : error.name;
+  const frame = error.stack?.split('\n').find((line) => line.startsWith('    at '));
+  return frame === undefined ? head : `${head}, ${frame.slice(7)}`;
+}

@@ -1,0 +1,252 @@
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import tls from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
+import type { RemotingCommand } from '../protocol/command.js';
+import type { SerializeType } from '../protocol/codes.js';
+import { RemotingError } from '../errors.js';
+import { formatAddress } from './address.js';
+import { Channel } from './channel.js';
+import { EngineClosedError, RemotingTooMuchRequestError } from './errors.js';
+import type { Executor } from './executor.js';
+import { defaultLogger } from './logger.js';
+import type { ChannelEvent, Logger, ProcessorLike, RpcHook } from './processor.js';
+import { RemotingEndpoint, type InvokeOptions } from './remoting-endpoint.js';
+import { Semaphore } from './semaphore.js';
+
+export interface RemotingServerOptions {
+  /** Listen address. Default `0.0.0.0` (all interfaces, as Java). */
+  host?: string;
+  /** Listen port; 0 picks a free one. Default 8888 (Java `listenPort`). */
+  port?: number;
+  /** Serve TLS: `tls.createServer` options (key, cert; `requestCert` + `ca` for mutual TLS). */
+  tls?: tls.TlsOptions;
+  /** Close connections idle this long. Default 120 000 ms (Java `serverChannelMaxIdleTimeSeconds`); 0 disables. */
+  maxIdleMs?: number;
+  maxFrameLength?: number;
+  hooks?: RpcHook[];
+  /** Executor for processors registered without one (Java's public executor). */
+  defaultExecutor?: Executor;
+  /** Header serialization for requests the server sends to clients; default each command's own. */
+  serializeType?: SerializeType;
+  /** In-flight async requests the server sends to clients. Default 64. */
+  asyncPermits?: number;
+  /** In-flight oneway requests the server sends to clients. Default 256. */
+  onewayPermits?: number;
+  backlog?: number;
+  logger?: Logger;
+  language?: string;
+  version?: number;
+}
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+  /** `host:port` to give to clients. */
+  addr: string;
+}
+
+export interface CloseOptions {
+  /** How long in-flight requests may take to finish before connections are cut. Default 5000 ms. */
+  graceMs?: number;
+}
+
+export interface RemotingServerEvents {
+  channel: [event: ChannelEvent];
+}
+
+/**
+ * Java `NettyRemotingServer`: accepts connections, routes requests by code to processors running
+ * on their executors, and can call its clients back over their connections.
+ */
+export class RemotingServer extends EventEmitter<RemotingServerEvents> {
+  private readonly options: RemotingServerOptions;
+  private readonly endpoint: RemotingEndpoint;
+  private readonly liveChannels = new Set<Channel>();
+  private readonly asyncSemaphore: Semaphore;
+  private readonly onewaySemaphore: Semaphore;
+  private readonly logger: Logger;
+  private server: net.Server | null = null;
+  private bound: ServerAddress | null = null;
+  private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
+
+  constructor(options: RemotingServerOptions = {}) {
+    super();
+    this.options = options;
+    this.logger = options.logger ?? defaultLogger;
+    this.endpoint = new RemotingEndpoint({
+      language: options.language,
+      version: options.version,
+      defaultExecutor: options.defaultExecutor,
+      hooks: options.hooks,
+      logger: this.logger,
+    });
+    this.asyncSemaphore = new Semaphore(options.asyncPermits ?? 64);
+    this.onewaySemaphore = new Semaphore(options.onewayPermits ?? 256);
+  }
+
+  registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
+    this.endpoint.registerProcessor(code, processor, executor);
+  }
+
+  registerDefaultProcessor(processor: ProcessorLike, executor?: Executor): void {
+    this.endpoint.registerDefaultProcessor(processor, executor);
+  }
+
+  registerRpcHook(hook: RpcHook): void {
+    this.endpoint.registerRpcHook(hook);
+  }
+
+  /** Connected clients. */
+  get channels(): ReadonlySet<Channel> {
+    return this.liveChannels;
+  }
+
+  /** Requests being processed right now. */
+  get requestsInFlight(): number {
+    return this.endpoint.requestsInFlight;
+  }
+
+  /** The bound address; throws before `start()`. */
+  address(): ServerAddress {
+    if (this.bound === null) throw new RemotingError('INVALID_ARGUMENT', 'RemotingServer is not started');
+    return this.bound;
+  }
+
+  /** Starts listening; resolves with the bound address (port 0 → the port the OS chose). */
+  async start(): Promise<ServerAddress> {
+    if (this.state !== 'new') throw new RemotingError('INVALID_ARGUMENT', `RemotingServer cannot start: it is ${this.state}`);
+    this.state = 'started';
+    const onSocket = (socket: net.Socket): void => {
+      socket.setNoDelay(true);
+      this.acceptStream(socket, formatAddress(socket.remoteAddress ?? 'unknown', socket.remotePort ?? 0));
+    };
+    const server = this.options.tls ? tls.createServer(this.options.tls, onSocket) : net.createServer(onSocket);
+    if (this.options.tls) {
+      server.on('tlsClientError', (error, socket) => {
+        this.logger.debug(`TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);
+      });
+    }
+    this.server = server;
+    const host = this.options.host ?? '0.0.0.0';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port: this.options.port ?? 8888, backlog: this.options.backlog ?? 1024 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.logger.error('server socket error', error));
+    const info = server.address() as net.AddressInfo;
+    this.bound = { host: info.address, port: info.port, addr: formatAddress(info.address, info.port) };
+    return this.bound;
+  }
+
+  /**
+   * Serves one connection given as any byte stream (used by the in-memory transport, or a custom
+   * listener). Returns its channel.
+   */
+  acceptStream(stream: Duplex, remoteAddress: string): Channel {
+    if (this.state === 'closing' || this.state === 'closed') {
+      stream.destroy();
+      throw new EngineClosedError('RemotingServer');
+    }
+    const channel = new Channel(stream, {
+      remoteAddress,
+      localAddress: this.bound?.addr ?? '',
+      maxFrameLength: this.options.maxFrameLength,
+      maxIdleMs: this.options.maxIdleMs ?? 120_000,
+    });
+    this.liveChannels.add(channel);
+    this.endpoint.attach(channel);
+    channel.on('idle', () => this.emitChannelEvent({ type: 'IDLE', remoteAddress, channel }));
+    channel.on('exception', (error) => this.emitChannelEvent({ type: 'EXCEPTION', remoteAddress, channel, error }));
+    channel.on('close', () => {
+      this.liveChannels.delete(channel);
+      this.emitChannelEvent({ type: 'CLOSE', remoteAddress, channel });
+    });
+    this.emitChannelEvent({ type: 'CONNECT', remoteAddress, channel });
+    return channel;
+  }
+
+  /** Sends a request to a connected client and resolves with its response. */
+  invokeSync(channel: Channel, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+    if (this.state === 'closed') return Promise.reject(new EngineClosedError('RemotingServer'));
+    if (this.options.serializeType !== undefined) request.serializeType = this.options.serializeType;
+    return this.endpoint.invoke(channel, channel.remoteAddress, request, timeoutMs, performance.now(), options);
+  }
+
+  /** Like `invokeSync`, bounded by the server's async semaphore (Java default 64). */
+  async invokeAsyncPromise(channel: Channel, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+    const permit = this.asyncSemaphore.tryAcquire() ?? (await this.asyncSemaphore.acquire(timeoutMs, options.signal));
+    if (permit === null) throw new RemotingTooMuchRequestError(channel.remoteAddress, `invokeAsyncImpl tryAcquire semaphore timeout, ${timeoutMs}ms`);
+    try {
+      return await this.invokeSync(channel, request, timeoutMs, options);
+    } finally {
+      permit.release();
+    }
+  }
+
+  /** Sends a oneway request to a connected client; resolves when written. */
+  async invokeOneway(channel: Channel, request: RemotingCommand, timeoutMs: number): Promise<void> {
+    const permit = this.onewaySemaphore.tryAcquire() ?? (await this.onewaySemaphore.acquire(timeoutMs));
+    if (permit === null) throw new RemotingTooMuchRequestError(channel.remoteAddress, `invokeOnewayImpl tryAcquire semaphore timeout, ${timeoutMs}ms`);
+    try {
+      if (this.options.serializeType !== undefined) request.serializeType = this.options.serializeType;
+      await this.endpoint.invokeOneway(channel, channel.remoteAddress, request);
+    } finally {
+      permit.release();
+    }
+  }
+
+  /**
+   * Graceful close: stop accepting, leave new requests unanswered, let in-flight requests finish
+   * (up to `graceMs`) and their responses flush, then close every connection.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.state = 'closing';
+    const graceMs = options.graceMs ?? 5000;
+    const deadline = performance.now() + graceMs;
+    const listening = this.server;
+    const stopped = listening === null ? Promise.resolve() : new Promise<void>((resolve) => listening.close(() => resolve()));
+    this.endpoint.refuseRequests = true;
+    await raceTimeout(this.endpoint.drained(), graceMs);
+    // Responses of finished requests sit in corked streams until the next tick; end() flushes them.
+    const ends = [...this.liveChannels].map((channel) => new Promise<void>((resolve) => {
+      channel.once('close', () => resolve());
+      channel.end();
+    }));
+    await raceTimeout(Promise.all(ends), Math.max(100, deadline - performance.now()));
+    for (const channel of [...this.liveChannels]) channel.close();
+    this.endpoint.shutdown(() => new EngineClosedError('RemotingServer'));
+    await stopped;
+    this.state = 'closed';
+  }
+
+  private emitChannelEvent(event: ChannelEvent): void {
+    if (this.listenerCount('channel') === 0) return;
+    try {
+      this.emit('channel', event);
+    } catch (error) {
+      this.logger.error('channel event listener threw', error);
+    }
+  }
+}
+
+function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
