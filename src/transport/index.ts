@@ -17,3 +17,4 @@ export {
   ExecutorRejectedError,
 } from './errors.js';
 export { InMemoryNetwork, createStreamPair } from './in-memory.js';
+export { WorkerProcessor, type WorkerProcessorOptions } from './worker-processor.js';

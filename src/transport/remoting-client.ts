@@ -370,13 +370,19 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, addr: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new RemotingConnectError(addr, { reason: `no connection within ${ms} ms` })), ms);
+/** Bounds a custom connector; a stream that shows up after the deadline is destroyed, not leaked. */
+function withTimeout(promise: Promise<Duplex>, ms: number, addr: string): Promise<Duplex> {
+  return new Promise<Duplex>((resolve, reject) => {
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      reject(new RemotingConnectError(addr, { reason: `no connection within ${ms} ms` }));
+    }, ms);
     promise.then(
-      (value) => {
+      (stream) => {
         clearTimeout(timer);
-        resolve(value);
+        if (expired) stream.destroy();
+        else resolve(stream);
       },
       (error: unknown) => {
         clearTimeout(timer);

@@ -273,6 +273,11 @@ export class RemotingEndpoint {
       response = (await processor.processRequest(request, context)) ?? null;
       this.runAfterHooks(channel.remoteAddress, request, response);
     } catch (error) {
+      if (error instanceof ExecutorRejectedError) {
+        // A processor with its own pool (e.g. WorkerProcessor) is saturated: flow control, as Java.
+        this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
+        return;
+      }
       if (request.isOneway()) this.logger.warn(`processor for oneway request code ${request.code} failed`, error);
       this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
       return;
