@@ -18,3 +18,4 @@ export {
 } from './errors.js';
 export { InMemoryNetwork, createStreamPair } from './in-memory.js';
 export { WorkerProcessor, type WorkerProcessorOptions } from './worker-processor.js';
+export { AclClientRpcHook, aclSignature, type SessionCredentials } from './acl-hook.js';
