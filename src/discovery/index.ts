@@ -1,0 +1,10 @@
+// Registry-backed sources (etcd, ZooKeeper) are not exported here: they load optional client
+// libraries and live behind the `rocket-rpc/etcd` and `rocket-rpc/zookeeper` entry points.
+export * from './errors.js';
+export * from './instance.js';
+export * from './source.js';
+export * from './static.js';
+export * from './platform-list.js';
+export * from './http-list.js';
+export * from './snapshot.js';
+export * from './timing.js';
