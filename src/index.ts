@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './protocol/index.js';
 export * from './transport/index.js';
+export * from './rpc/index.js';

@@ -1,0 +1,165 @@
+import { RemotingError } from '../errors.js';
+
+/**
+ * Extra ext fields this library adds to a request (SEED-RPC.md §1 allows any: the Java provider
+ * decodes only `CommonHeader`'s three fields and ignores the rest).
+ *
+ * - `rpcTimeoutMs`: the caller's timeout for this call in milliseconds (decimal text). The
+ *   provider's deadline is the moment it read the request plus this value.
+ * - `rpcAtt.<name>`: one string attachment (e.g. `rpcAtt.traceId`).
+ */
+export const CallContextFields = {
+  TIMEOUT_MS: 'rpcTimeoutMs',
+  ATTACHMENT_PREFIX: 'rpcAtt.',
+} as const;
+
+/** The implementation's view of the call it serves (the last argument of every implementation function). */
+export interface CallContext {
+  /** Interface name (`interfaceName`). */
+  readonly service: string;
+  /** Contract key of the method. */
+  readonly method: string;
+  /** `Method#toString()` of the method (`methodName`). */
+  readonly signature: string;
+  /** `ip:port` of the caller. */
+  readonly remoteAddress: string;
+  /** True when the caller expects no answer. */
+  readonly oneway: boolean;
+  /**
+   * When the caller stops waiting, in epoch milliseconds; null when it did not say (Java
+   * consumers never do).
+   */
+  readonly deadline: number | null;
+  /** Milliseconds until the deadline (never negative); Infinity without a deadline. */
+  remainingMs(): number;
+  /** Aborted when the deadline passes or the caller's connection closes. */
+  readonly signal: AbortSignal;
+  /** The caller's string attachments (`rpcAtt.*` ext fields), by name. */
+  readonly attachments: ReadonlyMap<string, string>;
+}
+
+/** The `reason` of a call context's signal when the caller's deadline passed. */
+export class DeadlineExceededError extends RemotingError {
+  constructor(readonly timeoutMs: number) {
+    super('TIMEOUT', `the caller's deadline of ${timeoutMs} ms passed`);
+  }
+}
+
+/** Attachments as the call options accept them. */
+export type Attachments = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
+
+/** Writes attachments into a request's ext fields. */
+export function writeAttachments(ext: Map<string, string>, attachments: Attachments | undefined): void {
+  if (attachments === undefined) return;
+  const entries = attachments instanceof Map ? attachments.entries() : Object.entries(attachments);
+  for (const [name, value] of entries as Iterable<[string, unknown]>) {
+    if (typeof value !== 'string') throw new TypeError(`attachment ${name} must be a string, got ${typeof value}`);
+    ext.set(CallContextFields.ATTACHMENT_PREFIX + name, value);
+  }
+}
+
+/** Reads the attachments of a request's ext fields. */
+export function readAttachments(ext: ReadonlyMap<string, string> | null): Map<string, string> {
+  const out = new Map<string, string>();
+  if (ext === null) return out;
+  const prefix = CallContextFields.ATTACHMENT_PREFIX;
+  for (const [key, value] of ext) if (key.startsWith(prefix)) out.set(key.slice(prefix.length), value);
+  return out;
+}
+
+/** The caller's timeout from `rpcTimeoutMs`, or null when absent or not a positive number. */
+export function readTimeoutMs(ext: ReadonlyMap<string, string> | null): number | null {
+  const text = ext?.get(CallContextFields.TIMEOUT_MS);
+  if (text === undefined || !/^\d{1,12}$/.test(text)) return null;
+  const value = Number(text);
+  return value > 0 ? value : null;
+}
+
+export interface ServerCallInit {
+  service: string;
+  method: string;
+  signature: string;
+  remoteAddress: string;
+  oneway: boolean;
+  /** `performance.now()` when the request was read. */
+  receivedAt: number;
+  timeoutMs: number | null;
+  attachments: ReadonlyMap<string, string>;
+  /** The connection's signal (aborted when it closes). */
+  connectionSignal: AbortSignal;
+}
+
+/**
+ * The provider's {@link CallContext}. Its signal (and the timer behind it) is created only when an
+ * implementation reads it, and `dispose()` (called when the call ends) releases both.
+ */
+export class ServerCallContext implements CallContext {
+  readonly service: string;
+  readonly method: string;
+  readonly signature: string;
+  readonly remoteAddress: string;
+  readonly oneway: boolean;
+  readonly attachments: ReadonlyMap<string, string>;
+  private readonly deadlineAt: number | null;
+  private readonly timeoutMs: number | null;
+  private readonly connectionSignal: AbortSignal;
+  private controller: AbortController | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly onConnectionAbort = (): void => this.controller?.abort(this.connectionSignal.reason);
+
+  constructor(init: ServerCallInit) {
+    this.service = init.service;
+    this.method = init.method;
+    this.signature = init.signature;
+    this.remoteAddress = init.remoteAddress;
+    this.oneway = init.oneway;
+    this.attachments = init.attachments;
+    this.timeoutMs = init.timeoutMs;
+    this.deadlineAt = init.timeoutMs === null ? null : init.receivedAt + init.timeoutMs;
+    this.connectionSignal = init.connectionSignal;
+  }
+
+  get deadline(): number | null {
+    return this.deadlineAt === null ? null : Math.round(Date.now() + (this.deadlineAt - performance.now()));
+  }
+
+  remainingMs(): number {
+    return this.deadlineAt === null ? Infinity : Math.max(0, this.deadlineAt - performance.now());
+  }
+
+  /** True when the deadline has passed. */
+  expired(): boolean {
+    return this.deadlineAt !== null && performance.now() >= this.deadlineAt;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller !== null) return this.controller.signal;
+    const controller = new AbortController();
+    this.controller = controller;
+    if (this.connectionSignal.aborted) {
+      controller.abort(this.connectionSignal.reason);
+    } else {
+      this.connectionSignal.addEventListener('abort', this.onConnectionAbort, { once: true });
+      if (this.deadlineAt !== null) {
+        const timeoutMs = this.timeoutMs ?? 0;
+        const fire = (): void => {
+          this.timer = null;
+          controller.abort(new DeadlineExceededError(timeoutMs));
+        };
+        const remaining = this.remainingMs();
+        if (remaining <= 0) fire();
+        else this.timer = setTimeout(fire, Math.ceil(remaining));
+      }
+    }
+    return controller.signal;
+  }
+
+  /** Ends the call: clears the deadline timer and the connection listener. */
+  dispose(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.connectionSignal.removeEventListener('abort', this.onConnectionAbort);
+  }
+}

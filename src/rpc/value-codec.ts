@@ -1,0 +1,90 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { JavaType, type AnyJavaType } from './java-type.js';
+import { formatPath, parseJson, parsePlainJson, ValueError, writePlainJson } from './json-value.js';
+
+/** What a contract accepts as an argument or result type: a Java type, or any Standard Schema. */
+export type ValueType = AnyJavaType | StandardSchemaV1;
+
+/**
+ * How one argument or a result travels: its Java name (for the method signature) and its JSON
+ * text. `decode` returns a promise only for schemas whose validation is asynchronous.
+ */
+export interface ValueCodec {
+  readonly javaName: string;
+  /** Readable type for listings and errors. */
+  readonly description: string;
+  readonly isVoid: boolean;
+  /** JSON text of a value; throws `ValueError` when the value does not fit the type. */
+  encode(value: unknown): string;
+  /** Reads JSON text; throws (or rejects with) `ValueError`. */
+  decode(text: string): unknown;
+}
+
+export function isStandardSchema(type: unknown): type is StandardSchemaV1 {
+  return typeof type === 'object' && type !== null && '~standard' in type && typeof (type as StandardSchemaV1)['~standard']?.validate === 'function';
+}
+
+export function codecFor(type: ValueType): ValueCodec {
+  if (type instanceof JavaType) return javaTypeCodec(type);
+  if (isStandardSchema(type)) return schemaCodec(type);
+  throw new TypeError('a contract type must be a J type (J.String, J.list(...), ...) or a Standard Schema (zod, valibot, arktype...)');
+}
+
+function malformed(error: unknown): ValueError {
+  return new ValueError(`malformed JSON: ${(error as Error).message}`);
+}
+
+function javaTypeCodec(type: AnyJavaType): ValueCodec {
+  const exact = type.exactNumbers;
+  return {
+    javaName: type.javaName,
+    description: type.describe(),
+    isVoid: type.javaName === 'void',
+    encode: (value) => type.write(value),
+    decode(text) {
+      let node;
+      try {
+        node = parseJson(text, exact);
+      } catch (error) {
+        throw malformed(error);
+      }
+      return type.read(node);
+    },
+  };
+}
+
+/**
+ * A Standard Schema value: written as plain JSON (nulls kept, bigint as digits), read as plain
+ * JSON (integers beyond 2^53 as bigint) and then validated — the schema's output is what the
+ * receiver gets.
+ */
+function schemaCodec(schema: StandardSchemaV1): ValueCodec {
+  const props = schema['~standard'];
+  return {
+    javaName: 'java.lang.Object',
+    description: `schema(${props.vendor})`,
+    isVoid: false,
+    encode: (value) => writePlainJson(value, { omitNullProperties: false }),
+    decode(text) {
+      let value;
+      try {
+        value = parsePlainJson(text);
+      } catch (error) {
+        throw malformed(error);
+      }
+      const result = props.validate(value);
+      return result instanceof Promise ? result.then(schemaOutcome) : schemaOutcome(result);
+    },
+  };
+}
+
+function schemaOutcome(result: StandardSchemaV1.Result<unknown>): unknown {
+  if (result.issues === undefined) return result.value;
+  const text = result.issues
+    .map((issue) => {
+      const path = issue.path === undefined ? '' : formatPath(issue.path.map((segment) => (typeof segment === 'object' ? segment.key : segment)));
+      return path === '' ? issue.message : `${path}: ${issue.message}`;
+    })
+    .join('; ');
+  throw new ValueError(text);
+}

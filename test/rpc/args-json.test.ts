@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeArgsJsonJson, encodeArgsJsonJson, J } from '../../src/index.js';
+import { vector } from '../support/shared.js';
+
+test('argsJsonJson is written as the Java consumer writes it (vectors)', () => {
+  assert.equal(
+    encodeArgsJsonJson([J.String.write('a'), J.String.write('b')]),
+    vector('json-seed-rpc-request').command.extFields?.argsJsonJson,
+  );
+  assert.equal(encodeArgsJsonJson([J.Integer.write(1), J.Integer.write(2)]), vector('json-seed-rpc-request-integer').command.extFields?.argsJsonJson);
+  assert.equal(encodeArgsJsonJson([]), '[]');
+  assert.equal(encodeArgsJsonJson([J.String.write(null), J.array(J.int).write([1])]), '["null","[1]"]');
+  assert.equal(
+    encodeArgsJsonJson([J.pojo('P', { zeta: J.int, alpha: J.String }).write({ zeta: 1, alpha: 'a' })]),
+    '["{\\"alpha\\":\\"a\\",\\"zeta\\":1}"]',
+  );
+});
+
+test('argsJsonJson is read leniently, as fastjson reads List<String>', () => {
+  assert.deepEqual(decodeArgsJsonJson('["\\"a\\"","\\"b\\""]'), ['"a"', '"b"']);
+  assert.deepEqual(decodeArgsJsonJson(undefined), []);
+  assert.deepEqual(decodeArgsJsonJson('null'), []);
+  assert.deepEqual(decodeArgsJsonJson('[null,1,true]'), ['null', '1', 'true']);
+  assert.throws(() => decodeArgsJsonJson('{"a":1}'), /not a JSON array/);
+  assert.throws(() => decodeArgsJsonJson('[1'), /not JSON/);
+  assert.throws(() => decodeArgsJsonJson('[{"a":1}]'), /element 0 is not a string/);
+});
