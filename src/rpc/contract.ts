@@ -100,7 +100,7 @@ function resolveMethod(serviceName: string, key: string, spec: MethodSpec): Cont
       exceptionTypes: spec.throws ?? [],
     });
   } catch (error) {
-    throw new TypeError(`${where}: ${(error as Error).message}`);
+    throw new TypeError(`${where}: ${(error as Error).message}`, { cause: error });
   }
   return { key, javaName, signature, args, result, idempotent: spec.idempotent === true };
 }
