@@ -26,3 +26,17 @@ export {
 } from './contract.js';
 export { CallContextFields, DeadlineExceededError, type Attachments, type CallContext } from './call-context.js';
 export { encodeArgsJsonJson, decodeArgsJsonJson } from './args-json.js';
+export { ApiProvider, decodeArguments, type ApiProviderOptions, type RegisterOptions, type ExecutorChoice } from './provider.js';
+export { ApiConsumer, type ApiConsumerOptions, type ProxyOptions, type ProxyMethod, type ServiceProxy, type RpcCallback } from './consumer.js';
+export { GenericService, type GenericCallOptions } from './generic.js';
+export type { CallOptions } from './invocation.js';
+export { RemoteError, InvalidArgumentError, type RemoteErrorInit } from './errors.js';
+export { AddressTarget, type RpcTarget, type RpcCall, type RpcResponse } from './target.js';
+export { SEED_RPC_REQUEST_CODE, SeedRpcFields, buildSeedRequest } from './seed-request.js';
+export {
+  SERVICE_LISTING_INTERFACE,
+  SERVICE_LISTING_METHOD,
+  type ServiceListing,
+  type ServiceDescription,
+  type MethodDescription,
+} from './service-listing.js';

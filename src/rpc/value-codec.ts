@@ -14,6 +14,8 @@ export interface ValueCodec {
   /** Readable type for listings and errors. */
   readonly description: string;
   readonly isVoid: boolean;
+  /** The Java type behind the codec; undefined for a Standard Schema. */
+  readonly javaType?: AnyJavaType;
   /** JSON text of a value; throws `ValueError` when the value does not fit the type. */
   encode(value: unknown): string;
   /** Reads JSON text; throws (or rejects with) `ValueError`. */
@@ -40,6 +42,7 @@ function javaTypeCodec(type: AnyJavaType): ValueCodec {
     javaName: type.javaName,
     description: type.describe(),
     isVoid: type.javaName === 'void',
+    javaType: type,
     encode: (value) => type.write(value),
     decode(text) {
       let node;

@@ -1,0 +1,279 @@
+import { RemotingCommand, ResponseCode, SystemRemark } from '../protocol/index.js';
+import { Executor, ExecutorRejectedError, RemotingServer, type CloseOptions, type ExecutorOptions, type Logger, type RemotingServerOptions, type RequestContext, type ServerAddress } from '../transport/index.js';
+import { decodeArgsJsonJson } from './args-json.js';
+import { DeadlineExceededError, readAttachments, readTimeoutMs, ServerCallContext } from './call-context.js';
+import type { AnyContract, ContractMethod, Implementation, MethodsOf } from './contract.js';
+import { InvalidArgumentError } from './errors.js';
+import { ValueError } from './json-value.js';
+import { SEED_RPC_REQUEST_CODE, SeedRpcFields } from './seed-request.js';
+import { collectNamedTypes, describeMethod, SERVICE_LISTING_INTERFACE, SERVICE_LISTING_METHOD, type ServiceListing } from './service-listing.js';
+
+/** An executor, or the options to create one. */
+export type ExecutorChoice = Executor | ExecutorOptions;
+
+export interface RegisterOptions<C extends AnyContract = AnyContract> {
+  /**
+   * Runs this service's calls: a concurrency limit and a bounded queue; when the queue is full,
+   * callers get `SYSTEM_BUSY [OVERLOAD]` (code 2). Default: a new executor per service with the
+   * provider's `executor` options. Pass one `Executor` to several services to share it.
+   */
+  executor?: ExecutorChoice;
+  /** Per-method executors, overriding the service's. */
+  methods?: { readonly [K in keyof MethodsOf<C>]?: { executor?: ExecutorChoice } };
+}
+
+export interface ApiProviderOptions {
+  /** Serve on this engine server (you start and close it); default: the provider creates one. */
+  server?: RemotingServer;
+  /** Listen address of the server the provider creates. Default `0.0.0.0`. */
+  host?: string;
+  /** Listen port of the server the provider creates. Default 8888 (the article's and Java's). */
+  port?: number;
+  /** Further options of the server the provider creates (TLS, idle time, hooks…). */
+  serverOptions?: Omit<RemotingServerOptions, 'host' | 'port'>;
+  /** Default options of the per-service executors (engine defaults: 64 running, 10 000 queued). */
+  executor?: ExecutorOptions;
+  /** Answer service-listing requests (`rocket-rpc ls`). Default true. */
+  listing?: boolean;
+  /** Where failures of oneway calls (which nobody else sees) are reported. Default: stderr. */
+  logger?: Logger;
+}
+
+interface MethodHandler {
+  readonly service: string;
+  readonly method: ContractMethod;
+  readonly fn: (...args: unknown[]) => unknown;
+  readonly self: object;
+  readonly executor: Executor;
+}
+
+// The "where" part of our lookup-failure remarks (Java puts its first stack frame there).
+const LOOKUP_WHERE = 'rocket-rpc ApiProvider.processRequest';
+
+const consoleLogger: Logger = {
+  debug: () => undefined,
+  warn: (message, ...details) => console.warn(`[rocket-rpc] ${message}`, ...details),
+  error: (message, ...details) => console.error(`[rocket-rpc] ${message}`, ...details),
+};
+
+/**
+ * Serves contracts over the seed RPC convention (SEED-RPC.md §2), so Java consumers built the
+ * article's way and rocket-rpc consumers can call them. One code-0 processor dispatches by
+ * `interfaceName` and exact `methodName`; only methods declared in a registered contract can be
+ * reached. Arguments are decoded and validated before the implementation runs, on the executor of
+ * the service (or method).
+ */
+export class ApiProvider {
+  readonly server: RemotingServer;
+  private readonly ownsServer: boolean;
+  private readonly executorDefaults: ExecutorOptions;
+  private readonly listing: boolean;
+  private readonly logger: Logger;
+  /** interfaceName → (Method#toString() → handler), as Java's `index`. */
+  private readonly services = new Map<string, Map<string, MethodHandler>>();
+
+  constructor(options: ApiProviderOptions = {}) {
+    this.ownsServer = options.server === undefined;
+    this.server = options.server ?? new RemotingServer({ ...options.serverOptions, host: options.host ?? '0.0.0.0', port: options.port ?? 8888 });
+    this.executorDefaults = options.executor ?? {};
+    this.listing = options.listing ?? true;
+    this.logger = options.logger ?? consoleLogger;
+    // Calls are bounded by the per-service executors; the code-0 processor itself must not queue,
+    // or a saturated service would hold back every other one.
+    const dispatch = new Executor({ name: 'rpc-dispatch', concurrency: Infinity, queueSize: 0 });
+    this.server.registerProcessor(SEED_RPC_REQUEST_CODE, { processRequest: (request, context) => this.processRequest(request, context) }, dispatch);
+  }
+
+  /**
+   * Registers an implementation of a contract. Registering a service again adds or replaces its
+   * methods (as the Java provider does).
+   */
+  register<C extends AnyContract>(contract: C, implementation: Implementation<C>, options: RegisterOptions<C> = {}): this {
+    const service = contract.serviceName;
+    const self = implementation as object;
+    const serviceExecutor = this.executorFor(options.executor, service);
+    const methodOptions = (options.methods ?? {}) as Readonly<Record<string, { executor?: ExecutorChoice } | undefined>>;
+    const handlers: MethodHandler[] = [];
+    for (const [key, method] of contract.methodsByKey) {
+      const fn = (self as Record<string, unknown>)[key];
+      if (typeof fn !== 'function') throw new TypeError(`the implementation of ${service} has no function '${key}'`);
+      const own = Object.hasOwn(methodOptions, key) ? methodOptions[key]?.executor : undefined;
+      const executor = own === undefined ? serviceExecutor : this.executorFor(own, `${service}.${method.javaName}`);
+      handlers.push({ service, method, fn: fn as (...args: unknown[]) => unknown, self, executor });
+    }
+    for (const key of Object.keys(methodOptions)) {
+      if (!contract.methodsByKey.has(key)) throw new TypeError(`executor options for '${key}', which ${service} does not declare`);
+    }
+    let table = this.services.get(service);
+    if (table === undefined) this.services.set(service, (table = new Map()));
+    for (const handler of handlers) table.set(handler.method.signature, handler);
+    return this;
+  }
+
+  /** Starts the server the provider created (a given server you may start either way). */
+  start(): Promise<ServerAddress> {
+    return this.server.start();
+  }
+
+  /** Closes the server if the provider created it; waits for in-flight calls up to `graceMs`. */
+  async close(options?: CloseOptions): Promise<void> {
+    if (this.ownsServer) await this.server.close(options);
+  }
+
+  /** The registered services, as a listing request returns them. */
+  describe(): ServiceListing {
+    const types = new Map<string, Record<string, string> | string[]>();
+    const services = [...this.services].map(([name, table]) => ({
+      name,
+      methods: [...table.values()].map((handler) => {
+        for (const codec of [...handler.method.args, handler.method.result]) collectNamedTypes(codec.javaType, types);
+        return describeMethod(handler.method);
+      }),
+    }));
+    return { services, types: Object.fromEntries(types) };
+  }
+
+  private executorFor(choice: ExecutorChoice | undefined, name: string): Executor {
+    if (choice instanceof Executor) return choice;
+    return new Executor({ name, ...this.executorDefaults, ...choice });
+  }
+
+  private async processRequest(request: RemotingCommand, context: RequestContext): Promise<RemotingCommand | null> {
+    const ext = request.extFields;
+    const interfaceName = ext?.get(SeedRpcFields.INTERFACE_NAME) ?? null;
+    const methodName = ext?.get(SeedRpcFields.METHOD_NAME) ?? null;
+    if (interfaceName === SERVICE_LISTING_INTERFACE && this.listing && methodName === SERVICE_LISTING_METHOD) {
+      return RemotingCommand.createResponse(ResponseCode.SUCCESS, null, { body: Buffer.from(JSON.stringify(this.describe())) });
+    }
+    const table = interfaceName === null ? undefined : this.services.get(interfaceName);
+    // Same exception classes and messages as the Java provider (SEED-RPC.md §2, steps 2-3).
+    if (table === undefined) return this.failure(request, `java.lang.NullPointerException: interface not exists ${interfaceName}`, LOOKUP_WHERE);
+    const handler = methodName === null ? undefined : table.get(methodName);
+    if (handler === undefined) return this.failure(request, `java.lang.RuntimeException: method not exists ${methodName}`, LOOKUP_WHERE);
+    const method = handler.method;
+
+    let args: unknown[];
+    try {
+      args = await decodeArguments(handler.service, method, ext!.get(SeedRpcFields.ARGS_JSON_JSON));
+    } catch (error) {
+      if (!(error instanceof InvalidArgumentError)) throw error;
+      return this.failure(request, `java.lang.IllegalArgumentException: ${error.message}`, method.signature);
+    }
+
+    const call = new ServerCallContext({
+      service: handler.service,
+      method: method.key,
+      signature: method.signature,
+      remoteAddress: context.remoteAddress,
+      oneway: request.isOneway(),
+      receivedAt: context.receivedAt,
+      timeoutMs: readTimeoutMs(ext),
+      attachments: readAttachments(ext),
+      connectionSignal: context.signal,
+    });
+    args.push(call);
+    let result: unknown;
+    try {
+      result = await handler.executor.run(() => {
+        // The caller has given up already: do not start work nobody waits for.
+        if (call.expired()) throw new DeadlineExceededError(readTimeoutMs(ext) ?? 0);
+        return handler.fn.apply(handler.self, args);
+      });
+    } catch (error) {
+      if (error instanceof ExecutorRejectedError) {
+        return request.isOneway() ? this.dropped(request, error) : RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
+      }
+      if (error instanceof DeadlineExceededError) return this.failure(request, `java.util.concurrent.TimeoutException: ${error.message}`, method.signature);
+      return this.failure(request, describeError(error), method.signature);
+    } finally {
+      call.dispose();
+    }
+
+    if (request.isOneway()) return null;
+    if (method.result.isVoid) return RemotingCommand.createResponse(ResponseCode.SUCCESS, null);
+    let text: string;
+    try {
+      text = method.result.encode(result === undefined ? null : result);
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      return this.failure(request, `java.lang.IllegalStateException: the result of ${method.javaName} does not fit its type: ${error.message}`, method.signature);
+    }
+    // A null result travels as no body (SEED-RPC.md §2, step 5).
+    return RemotingCommand.createResponse(ResponseCode.SUCCESS, null, text === 'null' ? {} : { body: Buffer.from(text, 'utf8') });
+  }
+
+  /** A SYSTEM_ERROR answer with the Java shape `<class>: <message>, <where>`; oneway: logged only. */
+  private failure(request: RemotingCommand, what: string, where: string): RemotingCommand | null {
+    const remark = `${what}, ${where}`;
+    if (request.isOneway()) {
+      this.logger.warn(`oneway call failed: ${remark}`);
+      return null;
+    }
+    return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, remark);
+  }
+
+  private dropped(request: RemotingCommand, error: Error): null {
+    this.logger.warn(`oneway call to ${request.getExt(SeedRpcFields.INTERFACE_NAME)} dropped: ${error.message}`);
+    return null;
+  }
+}
+
+/** `Throwable#toString()` for a JavaScript error: `TypeError: message`. */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message === '' ? error.name : `${error.name}: ${error.message}`;
+  return `Error: ${String(error)}`;
+}
+
+/**
+ * Decodes and validates the arguments of a call (SEED-RPC.md §2 step 4), failing with an
+ * `InvalidArgumentError` that names the method and the argument position.
+ */
+export async function decodeArguments(service: string, method: ContractMethod, argsJsonJson: string | undefined): Promise<unknown[]> {
+  const invalid = (argumentIndex: number | null, error: unknown): InvalidArgumentError => {
+    const where = argumentIndex === null ? '' : `argument ${argumentIndex} (${method.args[argumentIndex]!.description}) of `;
+    const detail = error instanceof Error ? error.message : String(error);
+    return new InvalidArgumentError({
+      service,
+      method: method.signature,
+      argumentIndex,
+      path: error instanceof ValueError ? error.path : '',
+      message: `${where}${service}.${method.javaName}: ${detail}`,
+      cause: error,
+    });
+  };
+  let texts: string[];
+  try {
+    texts = decodeArgsJsonJson(argsJsonJson);
+  } catch (error) {
+    throw invalid(null, error);
+  }
+  const expected = method.args.length;
+  if (texts.length !== expected) throw invalid(null, `wrong number of arguments (${expected} expected; ${texts.length} given)`);
+  const args = new Array<unknown>(expected);
+  let asynchronous: Array<Promise<void>> | null = null;
+  for (let i = 0; i < expected; i++) {
+    let value: unknown;
+    try {
+      value = method.args[i]!.decode(texts[i]!);
+    } catch (error) {
+      throw invalid(i, error);
+    }
+    if (value instanceof Promise) {
+      const index = i;
+      (asynchronous ??= []).push(
+        value.then(
+          (resolved) => {
+            args[index] = resolved;
+          },
+          (error: unknown) => {
+            throw invalid(index, error);
+          },
+        ),
+      );
+    } else {
+      args[i] = value;
+    }
+  }
+  if (asynchronous !== null) await Promise.all(asynchronous);
+  return args;
+}

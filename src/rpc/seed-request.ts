@@ -1,0 +1,38 @@
+import { RemotingCommand } from '../protocol/index.js';
+import { CallContextFields, writeAttachments, type Attachments } from './call-context.js';
+
+/** Request code of every seed RPC call (SEED-RPC.md §1). */
+export const SEED_RPC_REQUEST_CODE = 0;
+
+/** The ext fields of Java's `CommonHeader` (SEED-RPC.md §1). */
+export const SeedRpcFields = {
+  INTERFACE_NAME: 'interfaceName',
+  METHOD_NAME: 'methodName',
+  ARGS_JSON_JSON: 'argsJsonJson',
+} as const;
+
+export interface SeedRequestExtras {
+  /** Sent as `rpcTimeoutMs` (deadline propagation); null leaves the field out. */
+  timeoutMs: number | null;
+  attachments?: Attachments | undefined;
+  /** Attachments every call carries (consumer-wide); per-call ones win. */
+  defaultAttachments?: Attachments | undefined;
+}
+
+/** A seed RPC request: code 0, `CommonHeader` ext fields, no body. */
+export function buildSeedRequest(service: string, signature: string, argsJsonJson: string, extras: SeedRequestExtras): RemotingCommand {
+  const ext = new Map<string, string>();
+  ext.set(SeedRpcFields.INTERFACE_NAME, service);
+  ext.set(SeedRpcFields.METHOD_NAME, signature);
+  ext.set(SeedRpcFields.ARGS_JSON_JSON, argsJsonJson);
+  if (extras.timeoutMs !== null) ext.set(CallContextFields.TIMEOUT_MS, String(Math.max(1, Math.ceil(extras.timeoutMs))));
+  writeAttachments(ext, extras.defaultAttachments);
+  writeAttachments(ext, extras.attachments);
+  return new RemotingCommand({ code: SEED_RPC_REQUEST_CODE, extFields: ext });
+}
+
+/** A response body as text (UTF-8); null for no body (an empty body is no body, REMOTING.md §1). */
+export function bodyText(body: Uint8Array | null): string | null {
+  if (body === null || body.length === 0) return null;
+  return (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)).toString('utf8');
+}
