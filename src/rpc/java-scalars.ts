@@ -46,7 +46,7 @@ export class IntegerType extends JavaType<number | null> {
     if (typeof node === 'number' && Number.isInteger(node)) return this.checked(node);
     const text = numericText(node);
     const value = text === null ? null : integerFromText(text);
-    if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label}, got ${JSON.stringify(node)}`) : this.mismatch(node);
+    if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
     return this.checked(Number(value));
   }
 
@@ -82,7 +82,7 @@ export class BigIntegerType extends JavaType<bigint | null> {
   protected readValue(node: Present): bigint {
     const text = numericText(node);
     const value = text === null ? null : integerFromText(text);
-    if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label}, got ${JSON.stringify(node)}`) : this.mismatch(node);
+    if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
     return this.checked(value);
   }
 
@@ -123,7 +123,7 @@ export class FloatingType extends JavaType<number | null> {
   protected readValue(node: Present): number {
     const text = typeof node === 'number' ? null : numericText(node);
     const value = typeof node === 'number' ? node : text === null ? null : parseJavaDouble(text);
-    if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label}, got ${JSON.stringify(node)}`) : this.mismatch(node);
+    if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
     // A float is what Java holds after reading: "0.1" becomes 0.100000001490116…
     return this.single ? Math.fround(value) : value;
   }
@@ -190,7 +190,7 @@ export class CharType extends JavaType<string | null> {
 
   protected readValue(node: Present): string {
     if (typeof node === 'string' && node.length === 1) return node;
-    throw typeof node === 'string' ? new ValueError(`expected ${this.describe()}, got a string of length ${node.length}`) : this.mismatch(node);
+    throw typeof node === 'string' ? new ValueError(`expected ${this.describe()} but got a string of length ${node.length}`) : this.mismatch(node);
   }
 
   protected writeValue(value: unknown): string {
@@ -235,7 +235,7 @@ export class BigDecimalType extends JavaType<string | null> {
 
   protected readValue(node: Present): string {
     const text = numericText(node);
-    if (text === null || !DECIMAL.test(text)) throw typeof node === 'string' ? new ValueError(`expected BigDecimal, got ${JSON.stringify(node)}`) : this.mismatch(node);
+    if (text === null || !DECIMAL.test(text)) throw typeof node === 'string' ? new ValueError(`expected BigDecimal but got ${JSON.stringify(node)}`) : this.mismatch(node);
     return text;
   }
 
@@ -260,7 +260,7 @@ export class DateType extends JavaType<Date | null> {
     if (typeof node === 'number' || isLosslessNumber(node)) time = Number(numberToken(node));
     else if (typeof node === 'string') time = /^-?\d+$/.test(node.trim()) ? Number(node.trim()) : Date.parse(node);
     else throw this.mismatch(node);
-    if (!Number.isFinite(time) || Math.abs(time) > 8.64e15) throw new ValueError(`expected Date, got ${JSON.stringify(numberOrText(node))}`);
+    if (!Number.isFinite(time) || Math.abs(time) > 8.64e15) throw new ValueError(`expected Date but got ${JSON.stringify(numberOrText(node))}`);
     return new Date(Math.trunc(time));
   }
 
@@ -285,7 +285,7 @@ export class BytesType extends JavaType<Uint8Array | null> {
   protected readValue(node: Present): Uint8Array {
     if (typeof node === 'string') {
       const compact = node.replace(/\s+/g, '');
-      if (compact.length % 4 === 1 || !BASE64.test(compact)) throw new ValueError('expected byte[] (Base64), got a string that is not Base64');
+      if (compact.length % 4 === 1 || !BASE64.test(compact)) throw new ValueError('expected byte[] (Base64) but got a string that is not Base64');
       const buffer = Buffer.from(compact, 'base64');
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
@@ -293,7 +293,7 @@ export class BytesType extends JavaType<Uint8Array | null> {
       const bytes = new Uint8Array(node.length);
       node.forEach((item, i) => {
         const value = typeof item === 'number' ? item : isLosslessNumber(item) ? Number(item.value) : NaN;
-        if (!Number.isInteger(value) || value < -128 || value > 255) throw new ValueError(`[${i}]: expected a byte, got ${JSON.stringify(toPlainValue(item))}`);
+        if (!Number.isInteger(value) || value < -128 || value > 255) throw new ValueError(`[${i}]: expected a byte but got ${JSON.stringify(toPlainValue(item))}`);
         bytes[i] = value & 0xff;
       });
       return bytes;

@@ -82,7 +82,7 @@ export class MapType<T extends AnyJavaType> extends JavaType<
     let first = true;
     for (const [key, item] of entries) {
       if (item === null || item === undefined) continue;
-      if (typeof key !== 'string') throw new ValueError(`map keys must be strings, got ${typeof key}`);
+      if (typeof key !== 'string') throw new ValueError(`map keys must be strings, not ${typeof key}`);
       out += (first ? '' : ',') + quoteJson(key) + ':' + within(key, () => this.value.write(item));
       first = false;
     }
@@ -157,7 +157,7 @@ export class PojoType<F extends PojoFields> extends JavaType<Simplify<PojoOutput
       const item = Object.hasOwn(record, name) || !(name in Object.prototype) ? record[name] : undefined;
       const type = this.fields[name]!;
       if (item === null || item === undefined) {
-        if (type.isPrimitive || !type.nullable) throw new ValueError(`${name}: expected ${type.describe()}, got ${String(item)}`);
+        if (type.isPrimitive || !type.nullable) throw new ValueError(`${name}: expected ${type.describe()} but got ${String(item)}`);
         continue;
       }
       out += (first ? '' : ',') + quoteJson(name) + ':' + within(name, () => type.write(item));
@@ -196,7 +196,7 @@ export class EnumType<C extends string> extends JavaType<C | null> {
 
   protected writeValue(value: unknown): string {
     if (typeof value !== 'string' || !(this.constants as readonly string[]).includes(value)) {
-      throw this.wrongValue(value, `one of ${this.constants.join(', ')}`);
+      throw this.wrongValue(value, `one of ${this.constants.join('|')}`);
     }
     return quoteJson(value);
   }

@@ -49,7 +49,7 @@ export abstract class JavaType<Out, In = Out> {
   read(node: JsonNode | undefined): Out {
     if (node === null || node === undefined) {
       if (this.nullable) return null as Out;
-      throw new ValueError(`expected ${this.describe()}, got null`);
+      throw new ValueError(`expected ${this.describe()} but got null`);
     }
     return this.readValue(node);
   }
@@ -58,7 +58,7 @@ export abstract class JavaType<Out, In = Out> {
   write(value: unknown): string {
     if (value === null || value === undefined) {
       if (this.nullable) return 'null';
-      throw new ValueError(`expected ${this.describe()}, got ${String(value)}`);
+      throw new ValueError(`expected ${this.describe()} but got ${String(value)}`);
     }
     return this.writeValue(value);
   }
@@ -73,12 +73,12 @@ export abstract class JavaType<Out, In = Out> {
 
   /** The error for a node of the wrong JSON type. */
   protected mismatch(node: JsonNode | undefined): ValueError {
-    return new ValueError(`expected ${this.describe()}, got ${jsonKind(node)}`);
+    return new ValueError(`expected ${this.describe()} but got ${jsonKind(node)}`);
   }
 
   /** The error for a value of the wrong JavaScript type. */
   protected wrongValue(value: unknown, expected?: string): ValueError {
-    return new ValueError(`expected ${expected ?? this.describe()}, got ${describeValue(value)}`);
+    return new ValueError(`expected ${expected ?? this.describe()} but got ${describeValue(value)}`);
   }
 }
 
