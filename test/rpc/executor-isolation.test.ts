@@ -12,7 +12,7 @@ const Fast = defineContract('com.acme.Fast', {
 let pair: Pair;
 let gate = deferred();
 let started = 0;
-let startedEnough = deferred();
+const startedEnough = deferred();
 
 before(async () => {
   pair = await startPair((provider) => {
