@@ -93,12 +93,12 @@ export class MapType<T extends AnyJavaType> extends JavaType<
 export type PojoFields = Readonly<Record<string, AnyJavaType>>;
 
 /** The value read for a POJO: every declared property present (null when the JSON left it out). */
-export type PojoOutput<F extends PojoFields> = { [K in keyof F]: OutputOf<F[K]> };
+export type PojoOutput<F extends PojoFields> = { -readonly [K in keyof F]: OutputOf<F[K]> };
 
 /** The value to write for a POJO: nullable properties may be left out. */
 export type PojoInput<F extends PojoFields> = Simplify<
-  { [K in keyof F as null extends InputOf<F[K]> ? K : never]?: InputOf<F[K]> } & {
-    [K in keyof F as null extends InputOf<F[K]> ? never : K]: InputOf<F[K]>;
+  { -readonly [K in keyof F as null extends InputOf<F[K]> ? K : never]?: InputOf<F[K]> } & {
+    -readonly [K in keyof F as null extends InputOf<F[K]> ? never : K]: InputOf<F[K]>;
   }
 >;
 

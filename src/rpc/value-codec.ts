@@ -23,7 +23,9 @@ export interface ValueCodec {
 }
 
 export function isStandardSchema(type: unknown): type is StandardSchemaV1 {
-  return typeof type === 'object' && type !== null && '~standard' in type && typeof (type as StandardSchemaV1)['~standard']?.validate === 'function';
+  // arktype's types are functions, zod's and valibot's objects.
+  if ((typeof type !== 'object' && typeof type !== 'function') || type === null || !('~standard' in type)) return false;
+  return typeof (type as StandardSchemaV1)['~standard']?.validate === 'function';
 }
 
 export function codecFor(type: ValueType): ValueCodec {
