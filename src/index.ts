@@ -2,3 +2,5 @@ export * from './errors.js';
 export * from './protocol/index.js';
 export * from './transport/index.js';
 export * from './rpc/index.js';
+export * from './discovery/index.js';
+export * from './balance/index.js';

@@ -1,6 +1,6 @@
 export * from './balancer.js';
 export * from './in-flight.js';
-export * from './hash.js';
+export { murmur3 } from './hash.js';
 export * from './hash-key.js';
 export * from './consistent-hash.js';
 export * from './consistent-hash-balancer.js';

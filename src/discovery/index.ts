@@ -6,5 +6,6 @@ export * from './source.js';
 export * from './static.js';
 export * from './platform-list.js';
 export * from './http-list.js';
-export * from './snapshot.js';
-export * from './timing.js';
+export * from './dns.js';
+export * from './registration.js';
+export { DEFAULT_REGISTRY_ROOT } from './provider-record.js';

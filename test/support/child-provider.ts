@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'discovery', 'fixtures', 'register-provider.js');
+
+/** A provider registered from another process, so a test can crash it for real (kill -9). */
+export class ChildProvider {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  #output = '';
+
+  constructor(args: readonly string[]) {
+    this.child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Resolves when the child printed `line`; rejects if it exits first. */
+  waitFor(line: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.#output.includes(line + '\n')) {
+          cleanup();
+          resolve();
+        }
+      };
+      const onExit = (code: number | null): void => {
+        cleanup();
+        if (this.#output.includes(line + '\n')) resolve();
+        else reject(new Error(`provider exited (${code}) before printing '${line}':\n${this.#output}`));
+      };
+      const cleanup = (): void => {
+        this.child.stdout?.off('data', check);
+        this.child.off('exit', onExit);
+      };
+      this.child.stdout?.on('data', check);
+      this.child.once('exit', onExit);
+      check();
+    });
+  }
+
+  /** kill -9 by the PID this test started. */
+  async crash(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async terminate(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    await this.exited;
+  }
+}
