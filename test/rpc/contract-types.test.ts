@@ -87,6 +87,7 @@ async function calls(): Promise<void> {
   shop.add.async(1, 2, (error, result) => {
     assertType<Equal<typeof result, number | undefined>>();
     void error;
+    void result;
   });
   await shop.order([{ sku: 'a', qty: 1, price: '1.10', tags: ['x'] }, null]);
   // Nullable POJO properties may be left out when writing; primitives may not.
