@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DnsSource, refreshDelay, type DnsSourceOptions } from '../../src/discovery/dns.js';
 import { RemotingError } from '../../src/errors.js';
 import { TestDnsServer } from '../support/dns-server.js';
-import { addrs, waitForError, waitForSet } from '../support/discovery-wait.js';
+import { addrs, waitForError, waitForSet, waitUntil } from '../support/discovery-wait.js';
 
 describe('DNS source against a DNS server in the test process', () => {
   let server: TestDnsServer;
@@ -153,11 +153,3 @@ test('A and AAAA sources need a port', () => {
   assert.throws(() => new DnsSource({ hostname: 'x.test' }), (error: unknown) => error instanceof RemotingError && error.code === 'INVALID_ARGUMENT');
   assert.doesNotThrow(() => new DnsSource({ hostname: '_x._tcp.test' }));
 });
-
-async function waitUntil(condition: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { HttpListSource, type HttpListSourceOptions } from '../../src/discovery/http-list.js';
 import { DiscoveryError } from '../../src/discovery/errors.js';
 import { PlatformServer } from '../support/platform-server.js';
-import { addrs, waitForError, waitForSet } from '../support/discovery-wait.js';
+import { addrs, waitForError, waitForSet, waitUntil } from '../support/discovery-wait.js';
 
 describe('HTTP instance-list source against a real platform endpoint', () => {
   let platform: PlatformServer;
@@ -244,12 +244,3 @@ describe('HTTP instance-list source against a real platform endpoint', () => {
     assert.deepEqual(seen, ['10.12.0.1:20880', '10.12.0.1:20880,10.12.0.2:20880']);
   });
 });
-
-/** Waits for a condition the server side updates asynchronously (polled on the event loop, bounded). */
-async function waitUntil(condition: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

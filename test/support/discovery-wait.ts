@@ -43,3 +43,12 @@ export function waitForError(source: DiscoverySource, predicate: (error: Discove
 export function addrs(set: InstanceSet): string {
   return set.instances.map((instance) => instance.addr).join(',');
 }
+
+/** Waits for a condition that another part of the test (a server) updates asynchronously; checked once per event-loop turn, bounded by the deadline. */
+export async function waitUntil(condition: () => boolean, deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
