@@ -10,6 +10,9 @@ type Subcommand = (args: string[], io: CliIo) => Promise<number>;
 
 /** Subcommands, each in its own file, loaded only when used so `frame` never loads the engine. */
 const subcommands: Record<string, () => Promise<Subcommand>> = {
+  call: async () => (await import('./call.js')).callCommand,
+  ls: async () => (await import('./ls.js')).lsCommand,
+  demo: async () => (await import('./demo.js')).demoCommand,
 };
 
 const USAGE = `usage: rocket-rpc <command> [options]
