@@ -1,118 +1,115 @@
 import { ProtocolError } from '../errors.js';
 import type { RemotingCommand } from './command.js';
 import { languageCode, languageName } from './language.js';
-import type { JsonHeaderFields } from './json-header.js';
-import { decodeUtf8Strict, javaWireText } from './utf8.js';
+import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js';
+import { decodeUtf8Strict, HeaderText, utf8Bound, writeJavaUtf8 } from './utf8.js';
+import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
 
 /** code(2) language(1) version(2) opaque(4) flag(4) remarkLength(4) extLength(4). REMOTING.md §3. */
 const MIN_HEADER_LENGTH = 21;
 
-/** The wire texts of a command's remark and ext entries, and the header's byte length. */
-export interface BinaryHeaderPlan {
-  length: number;
-  remark: string | null;
-  remarkLength: number;
-  ext: string[];
-  extLengths: number[];
-  extLength: number;
-}
-
 function checkShort(value: number, field: string): void {
-  if (!Number.isInteger(value) || value < -0x8000 || value > 0x7fff) {
+  if (value !== (value << 16) >> 16) {
     // Java writes `(short) value` and silently corrupts it; refusing is the honest answer.
     throw new ProtocolError('VALUE_OUT_OF_RANGE', `${field} ${value} does not fit the ROCKETMQ header's 16 bits`, { field });
   }
 }
 
-/** Measures the header; the two-step plan avoids encoding any string twice. */
-export function planBinaryHeader(command: RemotingCommand): BinaryHeaderPlan {
+/** Most bytes `writeBinaryHeader` can write for `command`; also checks the fixed fields. */
+export function binaryHeaderBound(command: RemotingCommand): number {
   checkShort(command.code, 'code');
   checkShort(command.version, 'version');
-  let length = MIN_HEADER_LENGTH;
-  const remark = command.remark === null || command.remark === '' ? null : javaWireText(command.remark);
-  const remarkLength = remark === null ? 0 : Buffer.byteLength(remark, 'utf8');
-  length += remarkLength;
-  const ext: string[] = [];
-  const extLengths: number[] = [];
-  let extLength = 0;
-  if (command.extFields !== null) {
-    for (const [rawKey, rawValue] of command.extFields) {
-      const key = javaWireText(rawKey);
-      const value = javaWireText(rawValue);
-      const keyLength = Buffer.byteLength(key, 'utf8');
-      if (keyLength > 0x7fff) {
-        throw new ProtocolError('VALUE_OUT_OF_RANGE', `ext key of ${keyLength} bytes does not fit the 16-bit key length`, { field: rawKey.slice(0, 64) });
-      }
-      const valueLength = Buffer.byteLength(value, 'utf8');
-      ext.push(key, value);
-      extLengths.push(keyLength, valueLength);
-      extLength += 6 + keyLength + valueLength;
+  checkInt32(command.opaque, 'opaque');
+  checkInt32(command.flag, 'flag');
+  let bound = MIN_HEADER_LENGTH;
+  if (command.remark !== null) bound += utf8Bound(command.remark);
+  const ext = command.extFields;
+  if (ext !== null) {
+    for (const [key, value] of ext) {
+      checkExtEntry(key, value);
+      bound += 6 + utf8Bound(key) + utf8Bound(value);
     }
   }
-  length += extLength;
-  return { length, remark, remarkLength, ext, extLengths, extLength };
+  return bound;
 }
 
-/** Writes the planned header at `offset` of `target`. */
-export function writeBinaryHeader(command: RemotingCommand, plan: BinaryHeaderPlan, target: Buffer, offset: number): void {
-  let at = target.writeInt16BE(command.code, offset);
-  at = target.writeUInt8(languageCode(command.language), at);
-  at = target.writeInt16BE(command.version, at);
-  at = target.writeInt32BE(command.opaque | 0, at);
-  at = target.writeInt32BE(command.flag | 0, at);
-  at = target.writeInt32BE(plan.remarkLength, at);
-  if (plan.remark !== null) at += target.write(plan.remark, at, 'utf8');
-  at = target.writeInt32BE(plan.extLength, at);
-  const { ext, extLengths } = plan;
-  for (let i = 0; i < ext.length; i += 2) {
-    at = target.writeInt16BE(extLengths[i]!, at);
-    at += target.write(ext[i]!, at, 'utf8');
-    at = target.writeInt32BE(extLengths[i + 1]!, at);
-    at += target.write(ext[i + 1]!, at, 'utf8');
+/**
+ * Writes the header at `target[at]` (room for `binaryHeaderBound` bytes); returns the offset after
+ * it. String lengths are written after their strings, so each string is encoded exactly once.
+ */
+export function writeBinaryHeader(command: RemotingCommand, target: Buffer, at: number): number {
+  writeInt16(target, at, command.code);
+  target[at + 2] = languageCode(command.language);
+  writeInt16(target, at + 3, command.version);
+  writeInt32(target, at + 5, command.opaque);
+  writeInt32(target, at + 9, command.flag);
+  at += 17;
+  const remark = command.remark;
+  // Java writes an empty remark like a null one: length 0 (§3).
+  const remarkEnd = remark === null || remark === '' ? at : writeJavaUtf8(target, at, remark);
+  writeInt32(target, at - 4, remarkEnd - at);
+  at = remarkEnd + 4;
+  const extStart = at;
+  const ext = command.extFields;
+  if (ext !== null) {
+    for (const [key, value] of ext) {
+      const keyEnd = writeJavaUtf8(target, at + 2, key);
+      const keyLength = keyEnd - at - 2;
+      if (keyLength > 0x7fff) {
+        throw new ProtocolError('VALUE_OUT_OF_RANGE', `ext key of ${keyLength} bytes does not fit the 16-bit key length`, { field: key.slice(0, 64) });
+      }
+      writeInt16(target, at, keyLength);
+      const valueEnd = writeJavaUtf8(target, keyEnd + 4, value);
+      writeInt32(target, keyEnd, valueEnd - keyEnd - 4);
+      at = valueEnd;
+    }
   }
+  writeInt32(target, extStart - 4, at - extStart);
+  return at;
 }
 
 /** Reads a ROCKETMQ binary header occupying `bytes[start, end)`. */
-export function decodeBinaryHeader(bytes: Buffer, start: number, end: number): JsonHeaderFields {
+export function decodeBinaryHeader(bytes: Buffer, start: number, end: number): HeaderFields {
   if (end - start < MIN_HEADER_LENGTH) {
     throw new ProtocolError('BAD_HEADER', `ROCKETMQ header of ${end - start} bytes is shorter than the minimum ${MIN_HEADER_LENGTH}`);
   }
   let at = start;
-  const code = bytes.readInt16BE(at);
-  const language = languageName(bytes.readUInt8(at + 2));
-  const version = bytes.readInt16BE(at + 3);
-  const opaque = bytes.readInt32BE(at + 5);
-  const flag = bytes.readInt32BE(at + 9);
-  const remarkLength = bytes.readInt32BE(at + 13);
+  const code = readInt16(bytes, at);
+  const language = languageName(bytes[at + 2]!);
+  const version = readInt16(bytes, at + 3);
+  const opaque = readInt32(bytes, at + 5);
+  const flag = readInt32(bytes, at + 9);
+  const remarkLength = readInt32(bytes, at + 13);
   at += 17;
   checkSpan(remarkLength, at, end - 4, 'remark');
   const remark = remarkLength === 0 ? null : decodeUtf8Strict(bytes, at, at + remarkLength, 'remark');
   at += remarkLength;
-  const extLength = bytes.readInt32BE(at);
+  const extLength = readInt32(bytes, at);
   at += 4;
   checkSpan(extLength, at, end, 'ext block');
   if (at + extLength !== end) {
     throw new ProtocolError('BAD_HEADER', `ROCKETMQ header has ${end - at - extLength} bytes after its ext block`);
   }
-  return { code, language, version, opaque, flag, remark, extFields: extLength === 0 ? null : decodeExtBlock(bytes, at, end) };
+  const extFields = extLength === 0 ? null : decodeExtBlock(bytes, at, end, new HeaderText(bytes, at, end));
+  return { code, language, version, opaque, flag, remark, extFields };
 }
 
-function decodeExtBlock(bytes: Buffer, start: number, end: number): Map<string, string> {
+function decodeExtBlock(bytes: Buffer, start: number, end: number, strings: HeaderText): Map<string, string> {
   const ext = new Map<string, string>();
   let at = start;
   while (at < end) {
     checkSpan(2, at, end, 'ext key length');
-    const keyLength = bytes.readInt16BE(at);
+    const keyLength = readInt16(bytes, at);
     at += 2;
     checkSpan(keyLength, at, end, 'ext key');
-    const key = decodeUtf8Strict(bytes, at, at + keyLength, 'ext key');
+    const key = strings.read(at, at + keyLength, 'ext key');
     at += keyLength;
     checkSpan(4, at, end, 'ext value length');
-    const valueLength = bytes.readInt32BE(at);
+    const valueLength = readInt32(bytes, at);
     at += 4;
     checkSpan(valueLength, at, end, 'ext value');
     // Java reads a zero-length value as null; we keep '' so the frame re-encodes to the same bytes.
-    ext.set(key, decodeUtf8Strict(bytes, at, at + valueLength, 'ext value'));
+    ext.set(key, strings.read(at, at + valueLength, 'ext value'));
     at += valueLength;
   }
   return ext;
@@ -123,3 +120,4 @@ function checkSpan(length: number, at: number, end: number, what: string): void 
     throw new ProtocolError('BAD_HEADER', `ROCKETMQ header ${what} length ${length} exceeds the header (${end - at} bytes left)`);
   }
 }
+

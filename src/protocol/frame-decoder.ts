@@ -2,6 +2,7 @@ import { ProtocolError } from '../errors.js';
 import type { RemotingCommand } from './command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from './codes.js';
 import { checkFrameLength, decodeFrameContent, type DecodeOptions } from './frame.js';
+import { readInt32 } from './int-bytes.js';
 
 /**
  * Turns a byte stream, cut into arbitrary chunks, into commands in order.
@@ -49,7 +50,7 @@ export class FrameDecoder {
       // Fast path: decode whole frames straight out of the chunk.
       let at = 0;
       while (chunk.length - at >= 4) {
-        const length = checkFrameLength(chunk.readInt32BE(at), this.maxFrameLength);
+        const length = checkFrameLength(readInt32(chunk, at), this.maxFrameLength);
         if (chunk.length - at - 4 < length) break;
         onCommand(decodeFrameContent(chunk, at + 4, at + 4 + length));
         at += 4 + length;
@@ -86,7 +87,7 @@ export class FrameDecoder {
 
   private peekInt32(): number {
     const first = this.chunks[0]!;
-    if (first.length >= 4) return first.readInt32BE(0);
+    if (first.length >= 4) return readInt32(first, 0);
     const head = Buffer.allocUnsafe(4);
     let at = 0;
     for (const chunk of this.chunks) {
@@ -95,7 +96,7 @@ export class FrameDecoder {
       at += n;
       if (at === 4) break;
     }
-    return head.readInt32BE(0);
+    return readInt32(head, 0);
   }
 
   /** Removes and returns the first `length` buffered bytes, copying only if they span chunks. */

@@ -1,40 +1,36 @@
 import { ProtocolError } from '../errors.js';
 import { RemotingCommand } from './command.js';
 import { DEFAULT_MAX_FRAME_LENGTH, SerializeType } from './codes.js';
-import { decodeBinaryHeader, planBinaryHeader, writeBinaryHeader } from './binary-header.js';
-import { decodeJsonHeader, encodeJsonHeader } from './json-header.js';
-import { decodeUtf8Strict, javaWireText } from './utf8.js';
+import { binaryHeaderBound, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
+import { readInt32, writeInt32 } from './int-bytes.js';
+import { commitFrame, reservedStart, reserveFrame } from './frame-slab.js';
+import { jsonHeaderBound, writeJsonHeader } from './json-header.js';
+import { readJsonHeader } from './json-header-reader.js';
 
 const MAX_HEADER_LENGTH = 0xffffff;
 
 /**
  * The whole frame for `command` (length prefix included), with the header in `serializeType`
- * (default: the command's own). REMOTING.md §1. One allocation; strings are written in place.
+ * (default: the command's own). REMOTING.md §1. The header is written straight into the frame, each
+ * string encoded once; see frame-slab.ts for where small frames live.
  */
 export function encodeCommand(command: RemotingCommand, serializeType: SerializeType = command.serializeType): Buffer {
   const body = command.body;
   const bodyLength = body === null ? 0 : body.length;
-  let frame: Buffer;
-  let headerLength: number;
-  if (serializeType === SerializeType.JSON) {
-    const header = javaWireText(encodeJsonHeader(command));
-    headerLength = Buffer.byteLength(header, 'utf8');
-    checkHeaderLength(headerLength);
-    frame = Buffer.allocUnsafe(8 + headerLength + bodyLength);
-    frame.write(header, 8, 'utf8');
-  } else if (serializeType === SerializeType.ROCKETMQ) {
-    const plan = planBinaryHeader(command);
-    headerLength = plan.length;
-    checkHeaderLength(headerLength);
-    frame = Buffer.allocUnsafe(8 + headerLength + bodyLength);
-    writeBinaryHeader(command, plan, frame, 8);
-  } else {
-    throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${String(serializeType)}`);
-  }
-  frame.writeInt32BE(4 + headerLength + bodyLength, 0);
-  frame.writeUInt32BE(((serializeType << 24) | headerLength) >>> 0, 4);
-  if (body !== null) frame.set(body, 8 + headerLength);
-  return frame;
+  let bound: number;
+  if (serializeType === SerializeType.JSON) bound = jsonHeaderBound(command);
+  else if (serializeType === SerializeType.ROCKETMQ) bound = binaryHeaderBound(command);
+  else throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${String(serializeType)}`);
+  const target = reserveFrame(8 + bound + bodyLength);
+  const start = reservedStart();
+  const headerEnd =
+    serializeType === SerializeType.JSON ? writeJsonHeader(command, target, start + 8) : writeBinaryHeader(command, target, start + 8);
+  const headerLength = headerEnd - start - 8;
+  checkHeaderLength(headerLength);
+  writeInt32(target, start, 4 + headerLength + bodyLength);
+  writeInt32(target, start + 4, (serializeType << 24) | headerLength);
+  if (body !== null && bodyLength > 0) target.set(body, headerEnd);
+  return commitFrame(headerEnd + bodyLength);
 }
 
 function checkHeaderLength(length: number): void {
@@ -65,10 +61,10 @@ export function checkFrameLength(length: number, maxFrameLength: number): number
  * Decodes one whole frame (length prefix included). The command's `serializeType` tells which
  * header type the frame used. The body is a view into `frame`, not a copy.
  */
-export function decodeCommand(frame: Uint8Array, options: DecodeOptions = {}): RemotingCommand {
+export function decodeCommand(frame: Uint8Array, options?: DecodeOptions): RemotingCommand {
   const bytes = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   if (bytes.length < 4) throw new ProtocolError('BAD_HEADER_LENGTH', `frame of ${bytes.length} bytes has no length field`);
-  const length = checkFrameLength(bytes.readInt32BE(0), options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
+  const length = checkFrameLength(readInt32(bytes, 0), options?.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
   if (bytes.length !== length + 4) {
     throw new ProtocolError('BAD_HEADER_LENGTH', `frame length field says ${length + 4} bytes but ${bytes.length} were given`);
   }
@@ -77,7 +73,7 @@ export function decodeCommand(frame: Uint8Array, options: DecodeOptions = {}): R
 
 /** Decodes the part of a frame after its length field: `bytes[start, end)`. */
 export function decodeFrameContent(bytes: Buffer, start: number, end: number): RemotingCommand {
-  const word = bytes.readUInt32BE(start);
+  const word = readInt32(bytes, start);
   const type = word >>> 24;
   const headerLength = word & 0xffffff;
   const headerStart = start + 4;
@@ -86,14 +82,18 @@ export function decodeFrameContent(bytes: Buffer, start: number, end: number): R
   }
   const headerEnd = headerStart + headerLength;
   let fields;
-  if (type === SerializeType.JSON) {
-    fields = decodeJsonHeader(decodeUtf8Strict(bytes, headerStart, headerEnd, 'JSON header'));
-  } else if (type === SerializeType.ROCKETMQ) {
-    fields = decodeBinaryHeader(bytes, headerStart, headerEnd);
-  } else {
-    throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${type}`);
-  }
-  const command = new RemotingCommand({ ...fields, serializeType: type });
-  command.body = headerEnd < end ? bytes.subarray(headerEnd, end) : null;
-  return command;
+  if (type === SerializeType.JSON) fields = readJsonHeader(bytes, headerStart, headerEnd);
+  else if (type === SerializeType.ROCKETMQ) fields = decodeBinaryHeader(bytes, headerStart, headerEnd);
+  else throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${type}`);
+  return new RemotingCommand({
+    code: fields.code,
+    language: fields.language,
+    version: fields.version,
+    opaque: fields.opaque,
+    flag: fields.flag,
+    remark: fields.remark,
+    extFields: fields.extFields,
+    body: headerEnd < end ? bytes.subarray(headerEnd, end) : null,
+    serializeType: type,
+  });
 }

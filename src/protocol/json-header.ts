@@ -1,37 +1,180 @@
-import { parse as parseLossless } from 'lossless-json';
-import { ProtocolError } from '../errors.js';
-import { languageName } from './language.js';
 import type { RemotingCommand } from './command.js';
+import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js';
+import { readJsonHeader } from './json-header-reader.js';
+import { javaWireText, writeSurrogate } from './utf8.js';
 
-/**
+/*
  * The JSON header (REMOTING.md §2) as fastjson 1.2.69 writes it: properties in alphabetical order,
- * null properties left out, no whitespace, raw UTF-8 for non-ASCII text.
+ * null properties left out, no whitespace, raw UTF-8 for non-ASCII text, fastjson's escapes.
+ * It is written straight into the frame's bytes: no intermediate string, no second encoding pass.
  */
-export function encodeJsonHeader(command: RemotingCommand): string {
-  let out = '{"code":' + command.code;
-  const ext = command.extFields;
-  if (ext !== null) {
-    out += ',"extFields":{';
-    let first = true;
-    for (const [key, value] of ext) {
-      out += (first ? '' : ',') + quoteJson(key) + ':' + quoteJson(value);
-      first = false;
-    }
-    out += '}';
-  }
-  out += ',"flag":' + command.flag;
-  if (command.language !== null) out += ',"language":' + quoteJson(command.language);
-  out += ',"opaque":' + command.opaque;
-  if (command.remark !== null) out += ',"remark":' + quoteJson(command.remark);
-  return out + ',"serializeTypeCurrentRPC":"JSON","version":' + command.version + '}';
-}
+
+/** Bytes for the property names, punctuation and four int32 values of the largest header. */
+const FIXED_BOUND = 160;
+/** Longest form of one UTF-16 unit in a JSON string: `\u0000`. */
+const MAX_ESCAPED_UNIT = 6;
+/** Strings at least this long and free of characters to escape go through Node's native encoder. */
+const NATIVE_WRITE_MIN_LENGTH = 48;
 
 // Characters fastjson escapes: the two JSON specials, C0 controls, DEL, C1 controls, U+2028/U+2029.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const SHORT_ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
+const HEX_DIGITS = '0123456789ABCDEF';
 
-/** A JSON string literal with fastjson's escaping (upper-case `\uXXXX`, `/` left alone). */
+const fragment = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const CODE = fragment('{"code":');
+const EXT_FIELDS = fragment(',"extFields":{');
+const FLAG = fragment(',"flag":');
+const LANGUAGE = fragment(',"language":');
+const OPAQUE = fragment(',"opaque":');
+const REMARK = fragment(',"remark":');
+const SERIALIZE_TYPE_AND_VERSION = fragment(',"serializeTypeCurrentRPC":"JSON","version":');
+
+function stringBound(text: string): number {
+  return 2 + MAX_ESCAPED_UNIT * text.length;
+}
+
+/** Most bytes `writeJsonHeader` can write for `command`; also checks the int fields. */
+export function jsonHeaderBound(command: RemotingCommand): number {
+  checkInt32(command.code, 'code');
+  checkInt32(command.version, 'version');
+  checkInt32(command.opaque, 'opaque');
+  checkInt32(command.flag, 'flag');
+  let bound = FIXED_BOUND;
+  if (command.language !== null) bound += stringBound(command.language);
+  if (command.remark !== null) bound += stringBound(command.remark);
+  const ext = command.extFields;
+  if (ext !== null) {
+    for (const [key, value] of ext) {
+      checkExtEntry(key, value);
+      bound += 2 + stringBound(key) + stringBound(value);
+    }
+  }
+  return bound;
+}
+
+/** Writes the header at `target[at]` (room for `jsonHeaderBound` bytes); returns the offset after it. */
+export function writeJsonHeader(command: RemotingCommand, target: Buffer, at: number): number {
+  at = writeFragment(target, at, CODE);
+  at = writeInt(target, at, command.code);
+  const ext = command.extFields;
+  if (ext !== null) {
+    at = writeFragment(target, at, EXT_FIELDS);
+    let first = true;
+    for (const [key, value] of ext) {
+      if (!first) target[at++] = 0x2c;
+      first = false;
+      at = writeJsonString(target, at, key);
+      target[at++] = 0x3a;
+      at = writeJsonString(target, at, value);
+    }
+    target[at++] = 0x7d;
+  }
+  at = writeFragment(target, at, FLAG);
+  at = writeInt(target, at, command.flag);
+  if (command.language !== null) {
+    at = writeFragment(target, at, LANGUAGE);
+    at = writeJsonString(target, at, command.language);
+  }
+  at = writeFragment(target, at, OPAQUE);
+  at = writeInt(target, at, command.opaque);
+  if (command.remark !== null) {
+    at = writeFragment(target, at, REMARK);
+    at = writeJsonString(target, at, command.remark);
+  }
+  at = writeFragment(target, at, SERIALIZE_TYPE_AND_VERSION);
+  at = writeInt(target, at, command.version);
+  target[at++] = 0x7d;
+  return at;
+}
+
+/** The header text exactly as it goes on the wire (unpaired surrogates already `?`). */
+export function encodeJsonHeader(command: RemotingCommand): string {
+  const buffer = Buffer.allocUnsafe(jsonHeaderBound(command));
+  return buffer.toString('utf8', 0, writeJsonHeader(command, buffer, 0));
+}
+
+/** Reads a JSON header given as text or bytes; see `readJsonHeader`. */
+export function decodeJsonHeader(header: string | Uint8Array): HeaderFields {
+  const bytes = typeof header === 'string' ? Buffer.from(header, 'utf8') : Buffer.from(header.buffer, header.byteOffset, header.byteLength);
+  return readJsonHeader(bytes, 0, bytes.length);
+}
+
+/** Copies a constant fragment (cheaper from bytes than from a string, see json-header-canonical.ts). */
+function writeFragment(target: Buffer, at: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) target[at + i] = bytes[i]!;
+  return at + bytes.length;
+}
+
+function writeAscii(target: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) target[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/** Decimal digits of an int32. */
+function writeInt(target: Buffer, at: number, value: number): number {
+  if (value < 0) {
+    target[at++] = 0x2d;
+    value = -value;
+  }
+  let digits = 1;
+  for (let power = 10; power <= value; power *= 10) digits++;
+  const end = at + digits;
+  let i = end;
+  do {
+    const next = Math.floor(value / 10);
+    target[--i] = 0x30 + value - next * 10;
+    value = next;
+  } while (value > 0);
+  return end;
+}
+
+/** A JSON string literal with fastjson's escaping and Java's UTF-8 (unpaired surrogate → `?`). */
+function writeJsonString(target: Buffer, at: number, text: string): number {
+  target[at++] = 0x22;
+  const length = text.length;
+  if (length >= NATIVE_WRITE_MIN_LENGTH && !NEEDS_ESCAPE.test(text)) {
+    at += target.write(javaWireText(text), at, 'utf8');
+  } else {
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c !== 0x7f) target[at++] = c;
+        else at = writeEscape(target, at, c);
+      } else if (c <= 0x9f || c === 0x2028 || c === 0x2029) {
+        at = writeEscape(target, at, c);
+      } else if (c < 0x800) {
+        target[at++] = 0xc0 | (c >> 6);
+        target[at++] = 0x80 | (c & 0x3f);
+      } else if (c < 0xd800 || c > 0xdfff) {
+        target[at++] = 0xe0 | (c >> 12);
+        target[at++] = 0x80 | ((c >> 6) & 0x3f);
+        target[at++] = 0x80 | (c & 0x3f);
+      } else {
+        const next = writeSurrogate(target, at, text, i);
+        if (next - at === 4) i++; // a pair: its low half is written too
+        at = next;
+      }
+    }
+  }
+  target[at++] = 0x22;
+  return at;
+}
+
+function writeEscape(target: Buffer, at: number, c: number): number {
+  const short = SHORT_ESCAPES[c];
+  if (short !== undefined) return writeAscii(target, at, short);
+  target[at] = 0x5c;
+  target[at + 1] = 0x75;
+  target[at + 2] = HEX_DIGITS.charCodeAt(c >> 12);
+  target[at + 3] = HEX_DIGITS.charCodeAt((c >> 8) & 0xf);
+  target[at + 4] = HEX_DIGITS.charCodeAt((c >> 4) & 0xf);
+  target[at + 5] = HEX_DIGITS.charCodeAt(c & 0xf);
+  return at + 6;
+}
+
+/** A JSON string literal with fastjson's escaping (upper-case `\uXXXX`, `/` left alone), as text. */
 export function quoteJson(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return '"' + text + '"';
   let out = '"';
@@ -43,98 +186,4 @@ export function quoteJson(text: string): string {
     from = i + 1;
   }
   return out + text.slice(from) + '"';
-}
-
-export interface JsonHeaderFields {
-  code: number;
-  language: string | null;
-  version: number;
-  opaque: number;
-  flag: number;
-  remark: string | null;
-  extFields: Map<string, string> | null;
-}
-
-/**
- * Reads a JSON header. Accepts any property order, unknown properties, and missing ones (defaults
- * 0 / JAVA). Ext values that are not strings are converted to their JSON text as fastjson does;
- * that path keeps long numbers exact.
- */
-export function decodeJsonHeader(text: string): JsonHeaderFields {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new ProtocolError('MALFORMED_JSON', `malformed JSON header: ${(cause as Error).message}`, { cause });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ProtocolError('MALFORMED_JSON', 'JSON header is not an object');
-  }
-  const header = parsed as Record<string, unknown>;
-  return {
-    code: readInt32(header, 'code'),
-    language: readLanguage(header.language),
-    version: readInt32(header, 'version'),
-    opaque: readInt32(header, 'opaque'),
-    flag: readInt32(header, 'flag'),
-    remark: readOptionalString(header, 'remark'),
-    extFields: readExtFields(header.extFields, text),
-  };
-}
-
-function readInt32(header: Record<string, unknown>, field: string): number {
-  const value = header[field];
-  if (value === undefined || value === null) return 0;
-  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number) || number < -0x80000000 || number > 0x7fffffff) {
-    throw new ProtocolError('BAD_HEADER', `JSON header field ${field} is not an int32: ${JSON.stringify(value)}`, { field });
-  }
-  return number;
-}
-
-function readLanguage(value: unknown): string | null {
-  if (value === undefined) return 'JAVA';
-  if (value === null) return null;
-  if (typeof value === 'string') return value;
-  // fastjson maps an enum from its ordinal too.
-  if (typeof value === 'number') {
-    const name = languageName(value);
-    if (name !== null) return name;
-  }
-  throw new ProtocolError('BAD_HEADER', `JSON header field language is not a language: ${JSON.stringify(value)}`, { field: 'language' });
-}
-
-function readOptionalString(header: Record<string, unknown>, field: string): string | null {
-  const value = header[field];
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new ProtocolError('BAD_HEADER', `JSON header field ${field} is not a string`, { field });
-}
-
-function readExtFields(value: unknown, text: string): Map<string, string> | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ProtocolError('BAD_HEADER', 'JSON header field extFields is not an object', { field: 'extFields' });
-  }
-  const ext = new Map<string, string>();
-  for (const key of Object.keys(value)) {
-    const item = (value as Record<string, unknown>)[key];
-    if (typeof item === 'string') ext.set(key, item);
-    else if (item === null) continue; // a Java HashMap entry with a null value is no entry at all
-    else return readExtFieldsLossless(text);
-  }
-  return ext;
-}
-
-/** Slow path for non-string ext values: re-parse keeping number tokens as their source text. */
-function readExtFieldsLossless(text: string): Map<string, string> {
-  const header = parseLossless(text, null, (raw) => raw) as Record<string, unknown>;
-  const ext = new Map<string, string>();
-  for (const [key, item] of Object.entries(header.extFields as Record<string, unknown>)) {
-    if (item === null) continue;
-    if (typeof item === 'string' || typeof item === 'boolean') ext.set(key, String(item));
-    else ext.set(key, JSON.stringify(item));
-  }
-  return ext;
 }

@@ -3,6 +3,9 @@ import { ProtocolError } from '../errors.js';
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Strings at least this long are handed to Node's native encoder; shorter ones are written by a JS loop. */
+const NATIVE_WRITE_MIN_LENGTH = 48;
+
 /**
  * The text Java would put on the wire: its UTF-8 encoder writes an unpaired surrogate as `?`,
  * where Node would write U+FFFD (3 bytes), which would change lengths and bytes.
@@ -14,6 +17,60 @@ export function javaWireText(text: string): string {
 /** UTF-8 byte length of `text` as Java would encode it. */
 export function javaUtf8Length(text: string): number {
   return Buffer.byteLength(javaWireText(text), 'utf8');
+}
+
+/** Most bytes `writeJavaUtf8` can write for `text` (3 per UTF-16 unit). */
+export function utf8Bound(text: string): number {
+  return 3 * text.length;
+}
+
+/**
+ * Writes `text` as Java's UTF-8 encoder would (unpaired surrogate → `?`) at `target[at]`; returns
+ * the offset after it. The caller guarantees `utf8Bound(text)` bytes of room.
+ *
+ * Short strings, the usual case for header fields, are written by a loop: a call into native code
+ * costs more than the copy itself at that size.
+ */
+export function writeJavaUtf8(target: Buffer, at: number, text: string): number {
+  const length = text.length;
+  if (length >= NATIVE_WRITE_MIN_LENGTH) return at + target.write(javaWireText(text), at, 'utf8');
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      target[at++] = c;
+    } else if (c < 0x800) {
+      target[at++] = 0xc0 | (c >> 6);
+      target[at++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      target[at++] = 0xe0 | (c >> 12);
+      target[at++] = 0x80 | ((c >> 6) & 0x3f);
+      target[at++] = 0x80 | (c & 0x3f);
+    } else {
+      const next = writeSurrogate(target, at, text, i);
+      if (next - at === 4) i++; // a pair: its low half is written too
+      at = next;
+    }
+  }
+  return at;
+}
+
+/**
+ * Writes the surrogate at `text[i]`: a pair as its 4-byte code point, an unpaired one as `?` (one
+ * byte). Returns the new offset, so 4 bytes written means `text[i + 1]` was consumed too.
+ */
+export function writeSurrogate(target: Buffer, at: number, text: string, i: number): number {
+  const high = text.charCodeAt(i);
+  const low = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+  if (high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+    const point = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+    target[at] = 0xf0 | (point >> 18);
+    target[at + 1] = 0x80 | ((point >> 12) & 0x3f);
+    target[at + 2] = 0x80 | ((point >> 6) & 0x3f);
+    target[at + 3] = 0x80 | (point & 0x3f);
+    return at + 4;
+  }
+  target[at] = 0x3f;
+  return at + 1;
 }
 
 /**
@@ -30,4 +87,31 @@ export function decodeUtf8Strict(bytes: Buffer, start: number, end: number, what
     }
   }
   return text;
+}
+
+/**
+ * The strings of one binary header's ext block. The block is decoded with one native call; when it
+ * is all ASCII (short lengths, ASCII keys and values: the usual case) every string is a `substring`
+ * of that text, at its byte offsets. Otherwise each string is decoded on its own.
+ */
+export class HeaderText {
+  /** The whole region as text, when every byte of it is ASCII. */
+  private readonly text: string | null;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly start: number,
+    end: number,
+  ) {
+    const text = bytes.toString('utf8', start, end);
+    // As many characters as bytes and no replacement character: every byte was ASCII.
+    this.text = text.length === end - start && !text.includes('\uFFFD') ? text : null;
+  }
+
+  /** The string stored (as strict UTF-8) in `bytes[from, to)`, inside the region. */
+  read(from: number, to: number, what: string): string {
+    if (from === to) return '';
+    if (this.text !== null) return this.text.substring(from - this.start, to - this.start);
+    return decodeUtf8Strict(this.bytes, from, to, what);
+  }
 }

@@ -1,0 +1,60 @@
+/**
+ * Memory for encoded frames. The encoder knows only an upper bound of a frame's size before it
+ * writes it (string lengths in UTF-8 and JSON escapes are found while writing), so it writes into
+ * room for the bound and keeps exactly what it wrote:
+ *
+ * - small frames are carved from a shared slab, like Node's own `Buffer.allocUnsafe` pool: the
+ *   returned buffer is a view of the slab (do not transfer its `.buffer` to a worker);
+ * - larger frames get their own allocation, copied down to the exact size when the bound was loose
+ *   by more than a little, so a frame never pins much memory it does not use.
+ *
+ * Single-threaded and synchronous: `reserve` and `commit` are always paired within one encode call.
+ */
+const SLAB_SIZE = 64 * 1024;
+/** Frames whose bound exceeds this get their own allocation. */
+const MAX_SLAB_FRAME = 8 * 1024;
+/** A private allocation this much bigger than the frame is copied down to the exact size. */
+const MAX_SLACK = 4 * 1024;
+
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let used = 0;
+let target: Buffer = slab;
+let start = 0;
+
+/**
+ * Reserves `bound` bytes and returns the buffer to write into; writing starts at `reservedStart()`.
+ */
+export function reserveFrame(bound: number): Buffer {
+  if (bound > MAX_SLAB_FRAME) {
+    target = Buffer.allocUnsafeSlow(bound);
+    start = 0;
+    return target;
+  }
+  if (used + bound > SLAB_SIZE) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    used = 0;
+  }
+  target = slab;
+  start = used;
+  return target;
+}
+
+/** Offset in the reserved buffer where the frame starts. */
+export function reservedStart(): number {
+  return start;
+}
+
+/** The frame written into the reservation, ending at `end` (an offset in the reserved buffer). */
+export function commitFrame(end: number): Buffer {
+  if (target === slab) {
+    const frame = slab.subarray(start, end);
+    used = (end + 7) & ~7;
+    return frame;
+  }
+  if (target.length - end > MAX_SLACK) {
+    const exact = Buffer.allocUnsafeSlow(end);
+    target.copy(exact, 0, 0, end);
+    return exact;
+  }
+  return end === target.length ? target : target.subarray(0, end);
+}
