@@ -4,6 +4,7 @@ import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { encodeCommand } from '../protocol/frame.js';
 import type { RemotingCommand } from '../protocol/command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from '../protocol/codes.js';
+import { timerDelay } from './timer-delay.js';
 
 export interface ChannelOptions {
   remoteAddress: string;
@@ -125,7 +126,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
       } else {
         this.armIdleTimer(this.maxIdleMs - idleFor);
       }
-    }, delayMs);
+    }, timerDelay(delayMs));
     this.idleTimer.unref();
   }
 }

@@ -34,10 +34,13 @@ export class PendingRequests {
     this.calls.set(call.opaque, call);
   }
 
-  /** Removes and returns the call; undefined when it already left (late or unknown response). */
-  take(opaque: number): PendingCall | undefined {
+  /**
+   * Removes and returns the call; undefined when it already left (late or unknown response), or
+   * when `channel` is given and the call was sent on another connection (the call stays).
+   */
+  take(opaque: number, channel?: Channel): PendingCall | undefined {
     const call = this.calls.get(opaque);
-    if (call === undefined) return undefined;
+    if (call === undefined || (channel !== undefined && call.channel !== channel)) return undefined;
     this.calls.delete(opaque);
     if (call.timer !== null) clearTimeout(call.timer);
     return call;

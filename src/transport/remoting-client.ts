@@ -14,6 +14,7 @@ import { defaultLogger } from './logger.js';
 import type { ChannelEvent, Logger, ProcessorLike, RpcHook } from './processor.js';
 import { RemotingEndpoint, type InvokeOptions } from './remoting-endpoint.js';
 import { Semaphore, type Permit } from './semaphore.js';
+import { timerDelay } from './timer-delay.js';
 
 /** Opens the byte stream for an address; replaces TCP (e.g. the in-memory transport). */
 export type Connector = (addr: string, signal: AbortSignal) => Duplex | Promise<Duplex>;
@@ -207,7 +208,12 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       return Promise.reject(error);
     }
     this.applySerializeType(request);
-    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options);
+    // After-hooks belong to the client's calls only: Java runs no hooks around a server's own
+    // requests to its clients (REMOTING.md §7.2), so they are not part of the shared endpoint.
+    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options).then((response) => {
+      this.endpoint.runAfterHooks(addr, request, response);
+      return response;
+    });
     if (!this.options.closeSocketIfTimeout) return call;
     return call.catch((error: unknown) => {
       if (error instanceof RemotingTimeoutError) this.closeChannelIfCurrent(addr, channel);
@@ -267,7 +273,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         reject(new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, undefined, `invokeSync call the addr[${addr}] timeout (still connecting)`));
-      }, Math.max(0, remaining));
+      }, timerDelay(remaining));
       const onAbort = (): void => {
         clearTimeout(timer);
         reject(new AbortedError(`call to ${addr}`, { cause: signal?.reason }));
@@ -344,7 +350,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       };
       const onError = (error: Error): void => fail(error);
       const onAbort = (): void => fail(new EngineClosedError('RemotingClient'));
-      const timer = setTimeout(() => fail(new Error(`no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      const timer = setTimeout(() => fail(new Error(`no connection within ${connectTimeoutMs} ms`)), timerDelay(connectTimeoutMs));
       const cleanup = (): void => {
         clearTimeout(timer);
         socket.off('error', onError);
@@ -377,7 +383,7 @@ function withTimeout(promise: Promise<Duplex>, ms: number, addr: string): Promis
     const timer = setTimeout(() => {
       expired = true;
       reject(new RemotingConnectError(addr, { reason: `no connection within ${ms} ms` }));
-    }, ms);
+    }, timerDelay(ms));
     promise.then(
       (stream) => {
         clearTimeout(timer);

@@ -6,7 +6,7 @@
  * A call's life (one pending entry, exactly one way out):
  *
  *   start ──(opaque registered, timer armed, frame written)──► PENDING
- *   PENDING ──response with its opaque──────────────► completed (after-hooks run)
+ *   PENDING ──response: its opaque, its connection──► completed (RemotingClient runs after-hooks)
  *   PENDING ──its timer fires──────────────────────► failed: RemotingTimeoutError
  *   PENDING ──caller's AbortSignal─────────────────► failed: AbortedError
  *   PENDING ──its connection closes (either side)──► failed: ConnectionClosedError
@@ -23,6 +23,7 @@ import type { Channel } from './channel.js';
 import { Executor } from './executor.js';
 import { AbortedError, ConnectionClosedError, ExecutorRejectedError, RemotingSendRequestError, RemotingTimeoutError } from './errors.js';
 import { PendingRequests, type PendingCall } from './pending-requests.js';
+import { timerDelay } from './timer-delay.js';
 import { toProcessor, type Logger, type ProcessorLike, type RequestContext, type RequestProcessor, type RpcHook } from './processor.js';
 
 export interface EndpointOptions {
@@ -86,7 +87,7 @@ export class RemotingEndpoint {
   /** Starts reading commands from a channel and failing its calls when it closes. */
   attach(channel: Channel): void {
     channel.on('command', (command) => {
-      if (command.isResponse()) this.onResponse(command);
+      if (command.isResponse()) this.onResponse(channel, command);
       else this.onRequest(channel, command);
     });
     channel.on('close', (error) => {
@@ -127,12 +128,6 @@ export class RemotingEndpoint {
         timer: null,
         complete: (response) => {
           settle();
-          try {
-            this.runAfterHooks(addr, request, response);
-          } catch (error) {
-            reject(error);
-            return;
-          }
           resolve(response);
         },
         fail: (error) => {
@@ -144,7 +139,7 @@ export class RemotingEndpoint {
       call.timer = setTimeout(() => {
         const expired = this.pending.take(opaque);
         expired?.fail(new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, opaque));
-      }, remaining);
+      }, timerDelay(remaining));
       signal?.addEventListener('abort', onAbort, { once: true });
       let written: boolean;
       try {
@@ -209,8 +204,10 @@ export class RemotingEndpoint {
     if (swept > 0) this.logger.warn(`sweep failed ${swept} calls whose timers had not fired`);
   }
 
-  private onResponse(response: RemotingCommand): void {
-    const call = this.pending.take(response.opaque);
+  private onResponse(channel: Channel, response: RemotingCommand): void {
+    // Matched by opaque *and* connection: an answer arriving on another connection (a peer echoing
+    // an opaque it was never sent) must not complete someone else's call.
+    const call = this.pending.take(response.opaque, channel);
     if (call === undefined) {
       // Late (after a timeout), duplicate, or an answer Java 4.9.7 sends to a oneway request.
       this.logger.debug(`dropping a response that matches no pending call: opaque ${response.opaque}, code ${response.code}`);

@@ -14,6 +14,7 @@ import { defaultLogger } from './logger.js';
 import type { ChannelEvent, Logger, ProcessorLike, RpcHook } from './processor.js';
 import { RemotingEndpoint, type InvokeOptions } from './remoting-endpoint.js';
 import { Semaphore } from './semaphore.js';
+import { timerDelay } from './timer-delay.js';
 
 export interface RemotingServerOptions {
   /** Listen address. Default `0.0.0.0` (all interfaces, as Java). */
@@ -64,6 +65,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   private readonly options: RemotingServerOptions;
   private readonly endpoint: RemotingEndpoint;
   private readonly liveChannels = new Set<Channel>();
+  /** Every accepted TCP socket still open, including TLS ones whose handshake has not finished. */
+  private readonly acceptedSockets = new Set<net.Socket>();
   private readonly asyncSemaphore: Semaphore;
   private readonly onewaySemaphore: Semaphore;
   private readonly logger: Logger;
@@ -119,6 +122,11 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     if (this.state !== 'new') throw new RemotingError('INVALID_ARGUMENT', `RemotingServer cannot start: it is ${this.state}`);
     this.state = 'started';
     const onSocket = (socket: net.Socket): void => {
+      // A TLS handshake can finish after close() began; such a connection is refused, not served.
+      if (this.state !== 'started') {
+        socket.destroy();
+        return;
+      }
       socket.setNoDelay(true);
       this.acceptStream(socket, formatAddress(socket.remoteAddress ?? 'unknown', socket.remotePort ?? 0));
     };
@@ -128,6 +136,10 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
         this.logger.debug(`TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);
       });
     }
+    server.on('connection', (socket: net.Socket) => {
+      this.acceptedSockets.add(socket);
+      socket.once('close', () => this.acceptedSockets.delete(socket));
+    });
     this.server = server;
     const host = this.options.host ?? '0.0.0.0';
     await new Promise<void>((resolve, reject) => {
@@ -220,6 +232,8 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     }));
     await raceTimeout(Promise.all(ends), Math.max(100, deadline - performance.now()));
     for (const channel of [...this.liveChannels]) channel.close();
+    // Sockets that never became channels (a TLS handshake still pending) would keep net.Server.close() waiting.
+    for (const socket of [...this.acceptedSockets]) socket.destroy();
     this.endpoint.shutdown(() => new EngineClosedError('RemotingServer'));
     await stopped;
     this.state = 'closed';
@@ -237,7 +251,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
 
 function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    const timer = setTimeout(resolve, timerDelay(ms));
     promise.then(
       () => {
         clearTimeout(timer);

@@ -1,3 +1,5 @@
+import { timerDelay } from './timer-delay.js';
+
 /** A permit that can be released exactly once (Java `SemaphoreReleaseOnlyOnce`). */
 export interface Permit {
   release(): void;
@@ -58,7 +60,7 @@ export class Semaphore {
         resolve(permit);
       };
       const onAbort = (): void => finish(null);
-      const timer = setTimeout(() => finish(null), timeoutMs);
+      const timer = setTimeout(() => finish(null), timerDelay(timeoutMs));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push({ grant: finish });
     });
