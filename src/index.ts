@@ -4,3 +4,4 @@ export * from './transport/index.js';
 export * from './rpc/index.js';
 export * from './discovery/index.js';
 export * from './balance/index.js';
+export * from './health/index.js';

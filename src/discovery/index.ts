@@ -9,3 +9,5 @@ export * from './http-list.js';
 export * from './dns.js';
 export * from './registration.js';
 export { DEFAULT_REGISTRY_ROOT } from './provider-record.js';
+export * from './cluster.js';
+export * from './failure-policy.js';

@@ -15,7 +15,8 @@ export function clamp(value: number, min: number, max: number): number {
 
 /**
  * One re-armable timer with a single owner: `schedule` replaces any pending run, `cancel` clears it.
- * Unref'd, so a source nobody closed does not keep a process alive on its own.
+ * It keeps the process alive like any timer (a `discover --watch` or a consumer waiting for its
+ * first provider has nothing else running); owners clear it in their `close()`.
  */
 export class OwnedTimer {
   #timer: NodeJS.Timeout | undefined;
@@ -31,7 +32,6 @@ export class OwnedTimer {
       this.#timer = undefined;
       this.#run();
     }, ms);
-    this.#timer.unref();
   }
 
   get pending(): boolean {

@@ -1,0 +1,311 @@
+import { RemotingError } from '../errors.js';
+import { RemotingCommand, ResponseCode } from '../protocol/index.js';
+import type { RemotingClient } from '../transport/index.js';
+import type { RpcResponse, RpcTarget } from '../rpc/target.js';
+import { decodeArgsJsonJson } from '../rpc/args-json.js';
+import { SeedRpcFields } from '../rpc/seed-request.js';
+import type { Balancer } from '../balance/balancer.js';
+import { ConsistentHashBalancer } from '../balance/consistent-hash-balancer.js';
+import { InFlightCounter } from '../balance/in-flight.js';
+import { createBalancer } from '../balance/registry.js';
+import { ActiveProber, type ActiveProbeOptions, type HealthState } from '../health/active-prober.js';
+import { OutlierDetector, type OutlierDetectionOptions } from '../health/outlier-detection.js';
+import { probeOnce } from '../health/probe.js';
+import { NoProviderError } from './errors.js';
+import { blamesProvider, isRetryable, RetryBudget, type FailurePolicy, type RetryBudgetOptions } from './failure-policy.js';
+import type { Instance } from './instance.js';
+import type { DiscoverySource } from './source.js';
+
+export interface ServiceClusterOptions {
+  /** Where the providers come from. Started by `start()` and closed by `close()`. */
+  readonly source: DiscoverySource;
+  /** The engine client calls and probes go through (the caller's; the cluster does not close it). */
+  readonly client: RemotingClient;
+  /** A name for errors and the CLI (default: the source's name). */
+  readonly name?: string;
+  /** A balancer or a registered name (default 'consistent-hash'). */
+  readonly balancer?: Balancer | string;
+  /** For the consistent-hash key: which seed-RPC arguments (default [0], the first, as Dubbo). */
+  readonly argumentIndexes?: readonly number[];
+  /** Default 'failover' (which only ever resends what is safe to resend; see FailurePolicy). */
+  readonly failure?: FailurePolicy;
+  /** Extra attempts after the first (default 2). */
+  readonly retries?: number;
+  /** Cap on one attempt, so a timed-out attempt leaves time for another (default: the whole remaining deadline). */
+  readonly attemptTimeoutMs?: number;
+  /** Default { ratio: 0.2, minRetriesPerSecond: 10, windowSeconds: 10 }; false: only the retry limit. */
+  readonly retryBudget?: RetryBudgetOptions | false;
+  /** Active probes of the providers this consumer uses; false to disable. */
+  readonly probe?: ActiveProbeOptions | false;
+  /** Passive ejection of providers whose calls keep failing; false to disable. */
+  readonly outlier?: OutlierDetectionOptions | false;
+}
+
+/** A call as the cluster sees it: `RpcCall` from a consumer proxy, or any subset from a raw engine caller. */
+export interface ClusterCall {
+  readonly service?: string;
+  readonly method?: string;
+  /** Whether the request may run twice (failover after it may have run). Default false. */
+  readonly idempotent?: boolean;
+  /** Consistent-hash key; default: the chosen arguments of a seed RPC request. */
+  readonly routingKey?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface ClusterMember {
+  readonly instance: Instance;
+  readonly health: HealthState;
+  readonly ejected: boolean;
+  readonly inFlight: number;
+}
+
+/**
+ * A service's providers as one call target: a discovery source, per-consumer health (active probes
+ * of the providers in use, passive outlier ejection), a balancer and a failure policy.
+ *
+ *   const cluster = new ServiceCluster({ source, client });
+ *   await cluster.start();
+ *   const hello = consumer.proxy(ServiceHello, { target: cluster });     // or cluster.invoke(request, 3000, {})
+ *
+ * Every call keeps to the caller's deadline: failover attempts share it, and none starts after it.
+ * A call whose provider fails is resent only when safe (FailurePolicy) and never to a provider it
+ * already tried. When every provider is unhealthy or ejected, all of them are tried anyway (panic
+ * mode): calls then fail with the providers' own errors rather than all being refused.
+ */
+export class ServiceCluster implements RpcTarget {
+  readonly name: string;
+  readonly source: DiscoverySource;
+  readonly balancer: Balancer;
+  readonly #client: RemotingClient;
+  readonly #policy: FailurePolicy;
+  readonly #retries: number;
+  readonly #attemptTimeoutMs: number;
+  readonly #budget: RetryBudget | undefined;
+  readonly #prober: ActiveProber | undefined;
+  readonly #detector: OutlierDetector | undefined;
+  readonly #inFlight = new InFlightCounter();
+  readonly #indexes: readonly number[];
+  readonly #needsKey: boolean;
+  readonly #unsubscribe: () => void;
+  #available: readonly Instance[] | undefined;
+  #closed = false;
+
+  constructor(options: ServiceClusterOptions) {
+    this.source = options.source;
+    this.name = options.name ?? options.source.name;
+    this.#client = options.client;
+    this.balancer = typeof options.balancer === 'string' ? createBalancer(options.balancer) : (options.balancer ?? new ConsistentHashBalancer());
+    this.#policy = options.failure ?? 'failover';
+    this.#retries = options.retries ?? 2;
+    if (!Number.isInteger(this.#retries) || this.#retries < 0) throw new RemotingError('INVALID_ARGUMENT', `retries must be a non-negative integer, got ${this.#retries}`);
+    this.#attemptTimeoutMs = options.attemptTimeoutMs ?? Infinity;
+    this.#budget = options.retryBudget === false ? undefined : new RetryBudget(options.retryBudget);
+    this.#indexes = options.argumentIndexes ?? [0];
+    this.#needsKey = this.balancer instanceof ConsistentHashBalancer;
+    const client = this.#client;
+    this.#prober = options.probe === false ? undefined : new ActiveProber(async (addr, timeoutMs, signal) => (await probeOnce(client, addr, timeoutMs, signal)).healthy, options.probe);
+    this.#detector = options.outlier === false ? undefined : new OutlierDetector(options.outlier);
+    const invalidate = (): void => {
+      this.#available = undefined;
+    };
+    this.#prober?.onChange(invalidate);
+    this.#detector?.onChange(invalidate);
+    this.#unsubscribe = this.source.subscribe((set) => {
+      const ids = new Set(set.instances.map((instance) => instance.id));
+      this.#prober?.retain(ids);
+      this.#detector?.retain(ids);
+      invalidate();
+    });
+    this.#detector?.retain(new Set(this.source.current().instances.map((instance) => instance.id)));
+  }
+
+  /** Starts the source; resolves after its first attempt (whether or not it found providers). */
+  async start(): Promise<void> {
+    await this.source.start();
+  }
+
+  /** Every known provider with this consumer's view of its health. */
+  members(): ClusterMember[] {
+    return this.source.current().instances.map((instance) => ({
+      instance,
+      health: this.#prober?.state(instance.id) ?? 'unknown',
+      ejected: this.#detector?.isEjected(instance.id) ?? false,
+      inFlight: this.#inFlight.inFlight(instance.id),
+    }));
+  }
+
+  /** Providers probed by this consumer right now (only those it has used recently). */
+  get probedCount(): number {
+    return this.#prober?.probedCount ?? 0;
+  }
+
+  async invoke(request: RemotingCommand, timeoutMs: number, call: ClusterCall = {}): Promise<RpcResponse> {
+    const deadline = performance.now() + timeoutMs;
+    const key = this.#keyOf(request, call);
+    const idempotent = call.idempotent === true;
+    const options = call.signal === undefined ? {} : { signal: call.signal };
+    this.#budget?.recordRequest();
+    let tried: Set<string> | undefined;
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      const instance = this.#pick(key, tried, lastError);
+      const remaining = deadline - performance.now();
+      // Only reachable after a failed attempt: the first one always runs.
+      if (remaining <= 0) throw lastError;
+      const attemptRequest = attempt === 0 ? request : withFreshOpaque(request);
+      this.#prober?.use(instance.id, instance.addr);
+      this.#inFlight.begin(instance.id);
+      let response: RemotingCommand;
+      try {
+        response = await this.#client.invokeSync(instance.addr, attemptRequest, Math.min(remaining, this.#attemptTimeoutMs), options);
+      } catch (error) {
+        this.#inFlight.end(instance.id);
+        if (blamesProvider(error)) this.#detector?.failure(instance.id);
+        if (!this.#mayRetry(attempt, call.signal) || !isRetryable(error, idempotent) || !this.#takeRetry()) throw error;
+        lastError = error;
+        (tried ??= new Set()).add(instance.id);
+        continue;
+      }
+      this.#inFlight.end(instance.id);
+      if (response.code === ResponseCode.SYSTEM_BUSY) {
+        // Flow control: the provider refused before running the call, so any method may go elsewhere.
+        this.#detector?.failure(instance.id);
+        if (this.#mayRetry(attempt, call.signal) && this.#hasOther(tried, instance.id) && this.#takeRetry()) {
+          lastError = new RemotingError('TOO_MANY_REQUESTS', `${instance.addr} answered SYSTEM_BUSY: ${response.remark ?? ''}`);
+          (tried ??= new Set()).add(instance.id);
+          continue;
+        }
+        return { response, addr: instance.addr };
+      }
+      this.#detector?.success(instance.id);
+      this.#prober?.succeeded(instance.id);
+      return { response, addr: instance.addr };
+    }
+  }
+
+  /** Oneway: resent elsewhere only when the connection could not be opened (nothing was written). */
+  async invokeOneway(request: RemotingCommand, timeoutMs: number, call: ClusterCall = {}): Promise<string> {
+    const deadline = performance.now() + timeoutMs;
+    const key = this.#keyOf(request, call);
+    const options = call.signal === undefined ? {} : { signal: call.signal };
+    this.#budget?.recordRequest();
+    let tried: Set<string> | undefined;
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      const instance = this.#pick(key, tried, lastError);
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) throw lastError;
+      this.#prober?.use(instance.id, instance.addr);
+      try {
+        await this.#client.invokeOneway(instance.addr, attempt === 0 ? request : withFreshOpaque(request), Math.min(remaining, this.#attemptTimeoutMs), options);
+        return instance.addr;
+      } catch (error) {
+        if (blamesProvider(error)) this.#detector?.failure(instance.id);
+        const notDelivered = error instanceof RemotingError && error.code === 'CONNECT_FAILED';
+        if (!notDelivered || !this.#mayRetry(attempt, call.signal) || !this.#takeRetry()) throw error;
+        lastError = error;
+        (tried ??= new Set()).add(instance.id);
+      }
+    }
+  }
+
+  /** Stops probes and timers, unsubscribes, and closes the source. The engine client stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe();
+    this.#prober?.close();
+    this.#detector?.close();
+    await this.source.close();
+  }
+
+  #pick(key: string | undefined, tried: ReadonlySet<string> | undefined, lastError: unknown): Instance {
+    if (this.#closed) throw new RemotingError('CLOSED', `cluster ${this.name} is closed`);
+    const available = this.#availableInstances();
+    if (available.length === 0) {
+      const error = this.source.lastError();
+      throw new NoProviderError(this.name, error === undefined ? 'discovery lists no provider' : `discovery lists no provider (${error.message})`, { known: 0, cause: error });
+    }
+    const instance = this.balancer.pick(available, { key, load: this.#inFlight, exclude: tried });
+    if (instance !== undefined) return instance;
+    // Every provider was tried: the last failure is the answer.
+    if (lastError !== undefined) throw lastError;
+    throw new NoProviderError(this.name, 'no provider left to try', { known: this.source.current().instances.length });
+  }
+
+  #availableInstances(): readonly Instance[] {
+    if (this.#available !== undefined) return this.#available;
+    const all = this.source.current().instances;
+    const prober = this.#prober;
+    const detector = this.#detector;
+    const usable = all.filter((instance) => (prober === undefined || prober.isAvailable(instance.id)) && (detector === undefined || !detector.isEjected(instance.id)));
+    // Same array object while nothing is excluded: the balancer's ring is not rebuilt.
+    this.#available = usable.length === all.length || usable.length === 0 ? all : usable;
+    return this.#available;
+  }
+
+  #mayRetry(attempt: number, signal: AbortSignal | undefined): boolean {
+    return this.#policy === 'failover' && attempt < this.#retries && signal?.aborted !== true && !this.#closed;
+  }
+
+  #takeRetry(): boolean {
+    return this.#budget === undefined || this.#budget.tryRetry();
+  }
+
+  #hasOther(tried: ReadonlySet<string> | undefined, current: string): boolean {
+    const available = this.#availableInstances();
+    return available.some((instance) => instance.id !== current && tried?.has(instance.id) !== true);
+  }
+
+  #keyOf(request: RemotingCommand, call: ClusterCall): string | undefined {
+    if (call.routingKey !== undefined) return call.routingKey;
+    if (!this.#needsKey) return undefined;
+    const argsJson = request.getExt(SeedRpcFields.ARGS_JSON_JSON);
+    if (argsJson === undefined) return undefined;
+    let texts: string[];
+    try {
+      texts = decodeArgsJsonJson(argsJson);
+    } catch {
+      // Not a seed RPC request we can read: hash as a call without a key (spread at random).
+      return undefined;
+    }
+    if (texts.length === 0) return undefined;
+    let key = '';
+    for (let i = 0; i < this.#indexes.length; i++) {
+      if (i > 0) key += '\u001f';
+      key += keyFromJsonText(texts[this.#indexes[i] as number]);
+    }
+    return key;
+  }
+}
+
+/**
+ * An argument's key text: strings without their JSON quotes (so a key "user-1" and the argument
+ * "user-1" hash the same, as `keyText` does), everything else as the JSON text the consumer sent.
+ */
+function keyFromJsonText(text: string | undefined): string {
+  if (text === undefined) return 'null';
+  if (text.startsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'string') return parsed;
+    } catch {
+      // Not valid JSON after all: the text itself is still a stable key.
+    }
+  }
+  return text;
+}
+
+/** A failover attempt is a new request: a fresh opaque, the same header and body. */
+function withFreshOpaque(request: RemotingCommand): RemotingCommand {
+  return new RemotingCommand({
+    code: request.code,
+    language: request.language,
+    version: request.version,
+    flag: request.flag,
+    remark: request.remark,
+    extFields: request.extFields === null ? null : new Map(request.extFields),
+    body: request.body,
+    serializeType: request.serializeType,
+  });
+}
