@@ -7,8 +7,23 @@ import { ValueError } from './json-value.js';
  */
 export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {
   let out = '[';
-  for (let i = 0; i < argumentTexts.length; i++) out += (i === 0 ? '' : ',') + quoteJson(argumentTexts[i]!);
+  for (let i = 0; i < argumentTexts.length; i++) out += (i === 0 ? '' : ',') + quoteArgument(argumentTexts[i]!);
   return out + ']';
+}
+
+// Characters quoteJson would escape, besides the quotes of a string literal handled below.
+// eslint-disable-next-line no-control-regex -- control characters are what must be escaped
+const SPECIAL = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** `quoteJson(text)`, with shortcuts for the two common shapes: a number-like text and a plain string literal. */
+function quoteArgument(text: string): string {
+  if (!SPECIAL.test(text)) return '"' + text + '"';
+  const last = text.length - 1;
+  if (last >= 1 && text.charCodeAt(0) === 0x22 && text.charCodeAt(last) === 0x22) {
+    const inner = text.slice(1, last);
+    if (!SPECIAL.test(inner)) return '"\\"' + inner + '\\""';
+  }
+  return quoteJson(text);
 }
 
 /**
@@ -18,6 +33,8 @@ export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {
  */
 export function decodeArgsJsonJson(text: string | undefined | null): string[] {
   if (text === undefined || text === null) return [];
+  const fast = scanStringArray(text);
+  if (fast !== null) return fast;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -26,10 +43,53 @@ export function decodeArgsJsonJson(text: string | undefined | null): string[] {
   }
   if (parsed === null) return [];
   if (!Array.isArray(parsed)) throw new ValueError('argsJsonJson is not a JSON array');
+  let allStrings = true;
+  for (let i = 0; i < parsed.length && allStrings; i++) allStrings = typeof parsed[i] === 'string';
+  if (allStrings) return parsed as string[];
   return parsed.map((item, i) => {
     if (typeof item === 'string') return item;
     if (item === null) return 'null';
     if (typeof item === 'boolean' || (typeof item === 'number' && Number.isSafeInteger(item))) return String(item);
     throw new ValueError(`argsJsonJson element ${i} is not a string`);
   });
+}
+
+/**
+ * A JSON array of strings without whitespace, whose strings use only the escapes `\"` and
+ * `\\` (what fastjson and we write for string, number and bean arguments), read without
+ * `JSON.parse`. Anything else returns null (and goes through `JSON.parse`).
+ */
+function scanStringArray(text: string): string[] | null {
+  const end = text.length;
+  if (end < 2 || text.charCodeAt(0) !== 0x5b || text.charCodeAt(end - 1) !== 0x5d) return null;
+  const out: string[] = [];
+  let i = 1;
+  if (i === end - 1) return out;
+  for (;;) {
+    if (text.charCodeAt(i) !== 0x22) return null;
+    i++;
+    let value = '';
+    let from = i;
+    for (;;) {
+      if (i >= end) return null;
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) return null;
+      if (c === 0x5c) {
+        const next = text.charCodeAt(i + 1);
+        if (next !== 0x22 && next !== 0x5c) return null;
+        value += text.slice(from, i) + (next === 0x22 ? '"' : '\\');
+        i += 2;
+        from = i;
+        continue;
+      }
+      i++;
+    }
+    out.push(value + text.slice(from, i));
+    i++;
+    const c = text.charCodeAt(i);
+    if (c === 0x5d) return i === end - 1 ? out : null;
+    if (c !== 0x2c) return null;
+    i++;
+  }
 }

@@ -1,4 +1,5 @@
 import { RemotingError } from '../errors.js';
+import type { RemotingCommand } from '../protocol/index.js';
 
 /**
  * Extra ext fields this library adds to a request (SEED-RPC.md §1 allows any: the Java provider
@@ -75,23 +76,10 @@ export function readTimeoutMs(ext: ReadonlyMap<string, string> | null): number |
   return value > 0 ? value : null;
 }
 
-export interface ServerCallInit {
-  service: string;
-  method: string;
-  signature: string;
-  remoteAddress: string;
-  oneway: boolean;
-  /** `performance.now()` when the request was read. */
-  receivedAt: number;
-  timeoutMs: number | null;
-  attachments: ReadonlyMap<string, string>;
-  /** The connection's signal (aborted when it closes). */
-  connectionSignal: AbortSignal;
-}
-
 /**
- * The provider's {@link CallContext}. Its signal (and the timer behind it) is created only when an
- * implementation reads it, and `dispose()` (called when the call ends) releases both.
+ * The provider's {@link CallContext}. Cheap to create: attachments are read from the request and
+ * the signal (with the timer behind it) is created only when an implementation asks, and
+ * `dispose()` (called when the call ends) releases both.
  */
 export class ServerCallContext implements CallContext {
   readonly service: string;
@@ -99,57 +87,78 @@ export class ServerCallContext implements CallContext {
   readonly signature: string;
   readonly remoteAddress: string;
   readonly oneway: boolean;
-  readonly attachments: ReadonlyMap<string, string>;
-  private readonly deadlineAt: number | null;
-  private readonly timeoutMs: number | null;
+  private readonly receivedAt: number;
+  private readonly ext: ReadonlyMap<string, string> | null;
+  /** `rpcTimeoutMs`, read on first use (undefined until then). */
+  private timeout: number | null | undefined = undefined;
   private readonly connectionSignal: AbortSignal;
+  private attachmentMap: ReadonlyMap<string, string> | null = null;
   private controller: AbortController | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly onConnectionAbort = (): void => this.controller?.abort(this.connectionSignal.reason);
+  private onConnectionAbort: (() => void) | null = null;
 
-  constructor(init: ServerCallInit) {
-    this.service = init.service;
-    this.method = init.method;
-    this.signature = init.signature;
-    this.remoteAddress = init.remoteAddress;
-    this.oneway = init.oneway;
-    this.attachments = init.attachments;
-    this.timeoutMs = init.timeoutMs;
-    this.deadlineAt = init.timeoutMs === null ? null : init.receivedAt + init.timeoutMs;
-    this.connectionSignal = init.connectionSignal;
+  constructor(service: string, method: { key: string; signature: string }, request: RemotingCommand, context: { remoteAddress: string; receivedAt: number; signal: AbortSignal }) {
+    this.service = service;
+    this.method = method.key;
+    this.signature = method.signature;
+    this.remoteAddress = context.remoteAddress;
+    this.oneway = request.isOneway();
+    this.ext = request.extFields;
+    this.receivedAt = context.receivedAt;
+    this.connectionSignal = context.signal;
+  }
+
+  /** The caller's timeout (`rpcTimeoutMs`), null when it sent none. */
+  get timeoutMs(): number | null {
+    if (this.timeout === undefined) this.timeout = readTimeoutMs(this.ext);
+    return this.timeout;
+  }
+
+  private get deadlineAt(): number | null {
+    const timeoutMs = this.timeoutMs;
+    return timeoutMs === null ? null : this.receivedAt + timeoutMs;
+  }
+
+  get attachments(): ReadonlyMap<string, string> {
+    return (this.attachmentMap ??= readAttachments(this.ext));
   }
 
   get deadline(): number | null {
-    return this.deadlineAt === null ? null : Math.round(Date.now() + (this.deadlineAt - performance.now()));
+    const deadlineAt = this.deadlineAt;
+    return deadlineAt === null ? null : Math.round(Date.now() + (deadlineAt - performance.now()));
   }
 
   remainingMs(): number {
-    return this.deadlineAt === null ? Infinity : Math.max(0, this.deadlineAt - performance.now());
+    const deadlineAt = this.deadlineAt;
+    return deadlineAt === null ? Infinity : Math.max(0, deadlineAt - performance.now());
   }
 
   /** True when the deadline has passed. */
   expired(): boolean {
-    return this.deadlineAt !== null && performance.now() >= this.deadlineAt;
+    const deadlineAt = this.deadlineAt;
+    return deadlineAt !== null && performance.now() >= deadlineAt;
   }
 
   get signal(): AbortSignal {
     if (this.controller !== null) return this.controller.signal;
     const controller = new AbortController();
     this.controller = controller;
-    if (this.connectionSignal.aborted) {
-      controller.abort(this.connectionSignal.reason);
-    } else {
-      this.connectionSignal.addEventListener('abort', this.onConnectionAbort, { once: true });
-      if (this.deadlineAt !== null) {
-        const timeoutMs = this.timeoutMs ?? 0;
-        const fire = (): void => {
-          this.timer = null;
-          controller.abort(new DeadlineExceededError(timeoutMs));
-        };
-        const remaining = this.remainingMs();
-        if (remaining <= 0) fire();
-        else this.timer = setTimeout(fire, Math.ceil(remaining));
-      }
+    const connection = this.connectionSignal;
+    if (connection.aborted) {
+      controller.abort(connection.reason);
+      return controller.signal;
+    }
+    this.onConnectionAbort = () => controller.abort(connection.reason);
+    connection.addEventListener('abort', this.onConnectionAbort, { once: true });
+    if (this.timeoutMs !== null) {
+      const timeoutMs = this.timeoutMs;
+      const fire = (): void => {
+        this.timer = null;
+        controller.abort(new DeadlineExceededError(timeoutMs));
+      };
+      const remaining = this.remainingMs();
+      if (remaining <= 0) fire();
+      else this.timer = setTimeout(fire, Math.ceil(remaining));
     }
     return controller.signal;
   }
@@ -160,6 +169,9 @@ export class ServerCallContext implements CallContext {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.connectionSignal.removeEventListener('abort', this.onConnectionAbort);
+    if (this.onConnectionAbort !== null) {
+      this.connectionSignal.removeEventListener('abort', this.onConnectionAbort);
+      this.onConnectionAbort = null;
+    }
   }
 }

@@ -125,7 +125,7 @@ function proxyMethod(settings: InvocationSettings, service: string, method: Cont
   return Object.assign(fn, methods, { signature: method.signature });
 }
 
-async function callMethod(
+function callMethod(
   settings: InvocationSettings,
   service: string,
   method: ContractMethod,
@@ -133,6 +133,36 @@ async function callMethod(
   args: unknown[],
   options: CallOptions | undefined,
 ): Promise<unknown> {
+  let argsJsonJson: string;
+  try {
+    argsJsonJson = encodeArguments(service, method, args);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const isVoid = method.result.isVoid;
+  const oneway = isVoid && !(options?.sync ?? voidAsSync);
+  const sent = invokeSeed(settings, { service, signature: method.signature, argsJsonJson, oneway, idempotent: method.idempotent }, options);
+  if (isVoid) return sent.then(nothing);
+  return sent.then((answer) => {
+    let result: unknown;
+    try {
+      result = method.result.decode(answer.body ?? 'null');
+    } catch (error) {
+      throw error instanceof ValueError ? resultError(service, method, answer.addr, error) : error;
+    }
+    if (!(result instanceof Promise)) return result;
+    return result.catch((error: unknown) => {
+      throw error instanceof ValueError ? resultError(service, method, answer.addr, error) : error;
+    });
+  });
+}
+
+function nothing(): undefined {
+  return undefined;
+}
+
+/** The `argsJsonJson` of a call; throws `InvalidArgumentError` for an argument that does not fit. */
+function encodeArguments(service: string, method: ContractMethod, args: unknown[]): string {
   const count = method.args.length;
   if (args.length !== count) {
     throw new InvalidArgumentError({
@@ -159,16 +189,7 @@ async function callMethod(
       });
     }
   }
-  const isVoid = method.result.isVoid;
-  const oneway = isVoid && !(options?.sync ?? voidAsSync);
-  const answer = await invokeSeed(settings, { service, signature: method.signature, argsJsonJson: encodeArgsJsonJson(texts), oneway, idempotent: method.idempotent }, options);
-  if (isVoid) return undefined;
-  try {
-    return await method.result.decode(answer.body ?? 'null');
-  } catch (error) {
-    if (!(error instanceof ValueError)) throw error;
-    throw resultError(service, method, answer.addr, error);
-  }
+  return encodeArgsJsonJson(texts);
 }
 
 function resultError(service: string, method: ContractMethod, addr: string, error: ValueError): RemotingError {

@@ -1,8 +1,8 @@
-import { ResponseCode } from '../protocol/index.js';
+import { ResponseCode, type RemotingCommand } from '../protocol/index.js';
 import type { Attachments } from './call-context.js';
 import { RemoteError } from './errors.js';
 import { bodyText, buildSeedRequest } from './seed-request.js';
-import type { RpcTarget } from './target.js';
+import { AddressTarget, type RpcTarget } from './target.js';
 
 /** Per-call options (`proxy.method.with(options)(...args)`, generic calls). */
 export interface CallOptions {
@@ -41,25 +41,40 @@ export interface SeedAnswer {
   readonly addr: string;
 }
 
+const NO_OPTIONS = {};
+
 /**
  * Sends one seed RPC request (SEED-RPC.md §3) and interprets the answer: a non-zero code becomes
  * a `RemoteError` (the Java consumer returns null there — a bug we do not copy); transport
  * failures keep their engine error types.
  */
-export async function invokeSeed(settings: InvocationSettings, call: SeedCall, options: CallOptions | undefined): Promise<SeedAnswer> {
+export function invokeSeed(settings: InvocationSettings, call: SeedCall, options: CallOptions | undefined): Promise<SeedAnswer> {
   const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
-  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
-  const request = buildSeedRequest(call.service, call.signature, call.argsJsonJson, {
-    timeoutMs: settings.propagateDeadline && !call.oneway ? timeoutMs : null,
-    attachments: options?.attachments,
-    defaultAttachments: settings.attachments,
-  });
-  const rpcCall = { service: call.service, method: call.signature, idempotent: call.idempotent, routingKey: options?.routingKey, signal: options?.signal };
-  if (call.oneway) {
-    const addr = await settings.target.invokeOneway(request, timeoutMs, rpcCall);
-    return { body: null, addr };
+  if (!(timeoutMs > 0)) return Promise.reject(new RangeError(`timeoutMs must be positive, got ${timeoutMs}`));
+  let request;
+  try {
+    request = buildSeedRequest(call.service, call.signature, call.argsJsonJson, {
+      timeoutMs: settings.propagateDeadline && !call.oneway ? timeoutMs : null,
+      attachments: options?.attachments,
+      defaultAttachments: settings.attachments,
+    });
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const { response, addr } = await settings.target.invoke(request, timeoutMs, rpcCall);
+  const target = settings.target;
+  const signal = options?.signal;
+  if (target instanceof AddressTarget) {
+    // The common case, without the generic target's extra promise and result object.
+    const invokeOptions = signal === undefined ? NO_OPTIONS : { signal };
+    if (call.oneway) return target.client.invokeOneway(target.addr, request, timeoutMs, invokeOptions).then(() => ({ body: null, addr: target.addr }));
+    return target.client.invokeSync(target.addr, request, timeoutMs, invokeOptions).then((response) => answerOf(call, response, target.addr));
+  }
+  const rpcCall = { service: call.service, method: call.signature, idempotent: call.idempotent, routingKey: options?.routingKey, signal };
+  if (call.oneway) return target.invokeOneway(request, timeoutMs, rpcCall).then((addr) => ({ body: null, addr }));
+  return target.invoke(request, timeoutMs, rpcCall).then(({ response, addr }) => answerOf(call, response, addr));
+}
+
+function answerOf(call: SeedCall, response: RemotingCommand, addr: string): SeedAnswer {
   if (response.code !== ResponseCode.SUCCESS) {
     throw new RemoteError({ responseCode: response.code, remark: response.remark, addr, opaque: response.opaque, service: call.service, method: call.signature });
   }

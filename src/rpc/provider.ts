@@ -1,7 +1,7 @@
 import { RemotingCommand, ResponseCode, SystemRemark } from '../protocol/index.js';
 import { Executor, ExecutorRejectedError, RemotingServer, type CloseOptions, type ExecutorOptions, type Logger, type RemotingServerOptions, type RequestContext, type ServerAddress } from '../transport/index.js';
 import { decodeArgsJsonJson } from './args-json.js';
-import { DeadlineExceededError, readAttachments, readTimeoutMs, ServerCallContext } from './call-context.js';
+import { DeadlineExceededError, ServerCallContext } from './call-context.js';
 import type { AnyContract, ContractMethod, Implementation, MethodsOf } from './contract.js';
 import { InvalidArgumentError } from './errors.js';
 import { ValueError } from './json-value.js';
@@ -138,7 +138,7 @@ export class ApiProvider {
     return new Executor({ name, ...this.executorDefaults, ...choice });
   }
 
-  private async processRequest(request: RemotingCommand, context: RequestContext): Promise<RemotingCommand | null> {
+  private processRequest(request: RemotingCommand, context: RequestContext): RemotingCommand | null | Promise<RemotingCommand | null> {
     const ext = request.extFields;
     const interfaceName = ext?.get(SeedRpcFields.INTERFACE_NAME) ?? null;
     const methodName = ext?.get(SeedRpcFields.METHOD_NAME) ?? null;
@@ -150,45 +150,78 @@ export class ApiProvider {
     if (table === undefined) return this.failure(request, `java.lang.NullPointerException: interface not exists ${interfaceName}`, LOOKUP_WHERE);
     const handler = methodName === null ? undefined : table.get(methodName);
     if (handler === undefined) return this.failure(request, `java.lang.RuntimeException: method not exists ${methodName}`, LOOKUP_WHERE);
-    const method = handler.method;
 
-    let args: unknown[];
+    let args: unknown[] | Promise<unknown[]>;
     try {
-      args = await decodeArguments(handler.service, method, ext!.get(SeedRpcFields.ARGS_JSON_JSON));
+      args = decodeArguments(handler.service, handler.method, ext!.get(SeedRpcFields.ARGS_JSON_JSON));
     } catch (error) {
-      if (!(error instanceof InvalidArgumentError)) throw error;
-      return this.failure(request, `java.lang.IllegalArgumentException: ${error.message}`, method.signature);
+      return this.invalidArguments(request, handler, error);
     }
+    if (args instanceof Promise) {
+      return args.then(
+        (decoded) => this.invoke(handler, request, context, decoded),
+        (error: unknown) => this.invalidArguments(request, handler, error),
+      );
+    }
+    return this.invoke(handler, request, context, args);
+  }
 
-    const call = new ServerCallContext({
-      service: handler.service,
-      method: method.key,
-      signature: method.signature,
-      remoteAddress: context.remoteAddress,
-      oneway: request.isOneway(),
-      receivedAt: context.receivedAt,
-      timeoutMs: readTimeoutMs(ext),
-      attachments: readAttachments(ext),
-      connectionSignal: context.signal,
-    });
+  private invalidArguments(request: RemotingCommand, handler: MethodHandler, error: unknown): RemotingCommand | null {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    return this.failure(request, `java.lang.IllegalArgumentException: ${error.message}`, handler.method.signature);
+  }
+
+  /** Runs the implementation on its executor and turns the outcome into the answer. */
+  private invoke(handler: MethodHandler, request: RemotingCommand, context: RequestContext, args: unknown[]): RemotingCommand | null | Promise<RemotingCommand | null> {
+    const method = handler.method;
+    // Checked here so that run() below cannot be refused: one promise less per call.
+    if (handler.executor.saturated) return this.failed(method, request, new ExecutorRejectedError(handler.executor.name));
+    const call = new ServerCallContext(handler.service, method, request, context);
     args.push(call);
+    const executor = handler.executor;
+    // A free slot and nobody queued: the executor would start the call right now, so start it
+    // here. A synchronous implementation then finishes before any other code runs (it never
+    // overlaps another call), and needs no executor bookkeeping and no promise at all.
+    if (executor.active < executor.concurrency && executor.queued === 0) {
+      // Nothing waited in between, so the deadline cannot have passed while queued: no check.
+      const outcome = this.runImplementation(handler, call, request, args, false);
+      if (!(outcome instanceof Promise)) return outcome;
+      // Asynchronous: account for it in the executor while it runs (run() starts it at once).
+      return executor.run(() => outcome);
+    }
+    return executor.run(() => this.runImplementation(handler, call, request, args, true));
+  }
+
+  /** Runs the implementation; the answer, or a promise of it for an asynchronous implementation. */
+  private runImplementation(
+    handler: MethodHandler,
+    call: ServerCallContext,
+    request: RemotingCommand,
+    args: unknown[],
+    queued: boolean,
+  ): RemotingCommand | null | Promise<RemotingCommand | null> {
+    const method = handler.method;
+    // The caller has given up while the call waited for its turn: do not start work nobody waits for.
+    if (queued && call.expired()) return this.finish(call, method, request, false, new DeadlineExceededError(call.timeoutMs ?? 0));
     let result: unknown;
     try {
-      result = await handler.executor.run(() => {
-        // The caller has given up already: do not start work nobody waits for.
-        if (call.expired()) throw new DeadlineExceededError(readTimeoutMs(ext) ?? 0);
-        return handler.fn.apply(handler.self, args);
-      });
+      result = handler.fn.apply(handler.self, args);
     } catch (error) {
-      if (error instanceof ExecutorRejectedError) {
-        return request.isOneway() ? this.dropped(request, error) : RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
-      }
-      if (error instanceof DeadlineExceededError) return this.failure(request, `java.util.concurrent.TimeoutException: ${error.message}`, method.signature);
-      return this.failure(request, describeError(error), method.signature);
-    } finally {
-      call.dispose();
+      return this.finish(call, method, request, false, error);
     }
+    if (!isPromiseLike(result)) return this.finish(call, method, request, true, result);
+    return Promise.resolve(result).then(
+      (value) => this.finish(call, method, request, true, value),
+      (error: unknown) => this.finish(call, method, request, false, error),
+    );
+  }
 
+  private finish(call: ServerCallContext, method: ContractMethod, request: RemotingCommand, ok: boolean, outcome: unknown): RemotingCommand | null {
+    call.dispose();
+    return ok ? this.success(method, request, outcome) : this.failed(method, request, outcome);
+  }
+
+  private success(method: ContractMethod, request: RemotingCommand, result: unknown): RemotingCommand | null {
     if (request.isOneway()) return null;
     if (method.result.isVoid) return RemotingCommand.createResponse(ResponseCode.SUCCESS, null);
     let text: string;
@@ -200,6 +233,14 @@ export class ApiProvider {
     }
     // A null result travels as no body (SEED-RPC.md §2, step 5).
     return RemotingCommand.createResponse(ResponseCode.SUCCESS, null, text === 'null' ? {} : { body: Buffer.from(text, 'utf8') });
+  }
+
+  private failed(method: ContractMethod, request: RemotingCommand, error: unknown): RemotingCommand | null {
+    if (error instanceof ExecutorRejectedError) {
+      return request.isOneway() ? this.dropped(request, error) : RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
+    }
+    if (error instanceof DeadlineExceededError) return this.failure(request, `java.util.concurrent.TimeoutException: ${error.message}`, method.signature);
+    return this.failure(request, describeError(error), method.signature);
   }
 
   /** A SYSTEM_ERROR answer with the Java shape `<class>: <message>, <where>`; oneway: logged only. */
@@ -218,6 +259,10 @@ export class ApiProvider {
   }
 }
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** `Throwable#toString()` for a JavaScript error: `TypeError: message`. */
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message === '' ? error.name : `${error.name}: ${error.message}`;
@@ -226,29 +271,18 @@ function describeError(error: unknown): string {
 
 /**
  * Decodes and validates the arguments of a call (SEED-RPC.md §2 step 4), failing with an
- * `InvalidArgumentError` that names the method and the argument position.
+ * `InvalidArgumentError` that names the method and the argument position. Synchronous unless a
+ * schema validates asynchronously.
  */
-export async function decodeArguments(service: string, method: ContractMethod, argsJsonJson: string | undefined): Promise<unknown[]> {
-  const invalid = (argumentIndex: number | null, error: unknown): InvalidArgumentError => {
-    const where = argumentIndex === null ? '' : `argument ${argumentIndex} (${method.args[argumentIndex]!.description}) of `;
-    const detail = error instanceof Error ? error.message : String(error);
-    return new InvalidArgumentError({
-      service,
-      method: method.signature,
-      argumentIndex,
-      path: error instanceof ValueError ? error.path : '',
-      message: `${where}${service}.${method.javaName}: ${detail}`,
-      cause: error,
-    });
-  };
+export function decodeArguments(service: string, method: ContractMethod, argsJsonJson: string | undefined): unknown[] | Promise<unknown[]> {
   let texts: string[];
   try {
     texts = decodeArgsJsonJson(argsJsonJson);
   } catch (error) {
-    throw invalid(null, error);
+    throw invalidArgument(service, method, null, error);
   }
   const expected = method.args.length;
-  if (texts.length !== expected) throw invalid(null, `wrong number of arguments (${expected} expected; ${texts.length} given)`);
+  if (texts.length !== expected) throw invalidArgument(service, method, null, `wrong number of arguments (${expected} expected; ${texts.length} given)`);
   const args = new Array<unknown>(expected);
   let asynchronous: Array<Promise<void>> | null = null;
   for (let i = 0; i < expected; i++) {
@@ -256,7 +290,7 @@ export async function decodeArguments(service: string, method: ContractMethod, a
     try {
       value = method.args[i]!.decode(texts[i]!);
     } catch (error) {
-      throw invalid(i, error);
+      throw invalidArgument(service, method, i, error);
     }
     if (value instanceof Promise) {
       const index = i;
@@ -266,7 +300,7 @@ export async function decodeArguments(service: string, method: ContractMethod, a
             args[index] = resolved;
           },
           (error: unknown) => {
-            throw invalid(index, error);
+            throw invalidArgument(service, method, index, error);
           },
         ),
       );
@@ -274,6 +308,18 @@ export async function decodeArguments(service: string, method: ContractMethod, a
       args[i] = value;
     }
   }
-  if (asynchronous !== null) await Promise.all(asynchronous);
-  return args;
+  return asynchronous === null ? args : Promise.all(asynchronous).then(() => args);
+}
+
+function invalidArgument(service: string, method: ContractMethod, argumentIndex: number | null, error: unknown): InvalidArgumentError {
+  const where = argumentIndex === null ? '' : `argument ${argumentIndex} (${method.args[argumentIndex]!.description}) of `;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new InvalidArgumentError({
+    service,
+    method: method.signature,
+    argumentIndex,
+    path: error instanceof ValueError ? error.path : '',
+    message: `${where}${service}.${method.javaName}: ${detail}`,
+    cause: error,
+  });
 }

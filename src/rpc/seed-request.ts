@@ -25,10 +25,22 @@ export function buildSeedRequest(service: string, signature: string, argsJsonJso
   ext.set(SeedRpcFields.INTERFACE_NAME, service);
   ext.set(SeedRpcFields.METHOD_NAME, signature);
   ext.set(SeedRpcFields.ARGS_JSON_JSON, argsJsonJson);
-  if (extras.timeoutMs !== null) ext.set(CallContextFields.TIMEOUT_MS, String(Math.max(1, Math.ceil(extras.timeoutMs))));
-  writeAttachments(ext, extras.defaultAttachments);
-  writeAttachments(ext, extras.attachments);
+  if (extras.timeoutMs !== null) ext.set(CallContextFields.TIMEOUT_MS, timeoutText(extras.timeoutMs));
+  if (extras.defaultAttachments !== undefined) writeAttachments(ext, extras.defaultAttachments);
+  if (extras.attachments !== undefined) writeAttachments(ext, extras.attachments);
   return new RemotingCommand({ code: SEED_RPC_REQUEST_CODE, extFields: ext });
+}
+
+let lastTimeout = 3000;
+let lastTimeoutText = '3000';
+
+/** `rpcTimeoutMs` text: whole milliseconds, at least 1. Calls mostly repeat one value: keep its text. */
+function timeoutText(timeoutMs: number): string {
+  if (timeoutMs !== lastTimeout) {
+    lastTimeout = timeoutMs;
+    lastTimeoutText = String(Math.max(1, Math.ceil(timeoutMs)));
+  }
+  return lastTimeoutText;
 }
 
 /** A response body as text (UTF-8); null for no body (an empty body is no body, REMOTING.md §1). */

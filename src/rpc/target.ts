@@ -35,7 +35,7 @@ export interface RpcTarget {
 /** Every call to one `host:port` through a shared client. */
 export class AddressTarget implements RpcTarget {
   constructor(
-    private readonly client: RemotingClient,
+    readonly client: RemotingClient,
     readonly addr: string,
   ) {}
 

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { JavaType, type AnyJavaType } from './java-type.js';
+import { StringType } from './java-scalars.js';
 import { formatPath, parseJson, parsePlainJson, ValueError, writePlainJson } from './json-value.js';
 
 /** What a contract accepts as an argument or result type: a Java type, or any Standard Schema. */
@@ -38,8 +39,42 @@ function malformed(error: unknown): ValueError {
   return new ValueError(`malformed JSON: ${(error as Error).message}`);
 }
 
+/**
+ * The text of a JSON string literal that needs no unescaping (`"hello"`), else null. Most string
+ * arguments and results look like this, and slicing beats a parse.
+ */
+function plainStringLiteral(text: string): string | null {
+  const last = text.length - 1;
+  if (last < 1 || text.charCodeAt(0) !== 0x22 || text.charCodeAt(last) !== 0x22) return null;
+  const inner = text.slice(1, last);
+  return inner.includes('"') || inner.includes('\\') || CONTROL.test(inner) ? null : inner;
+}
+
+// eslint-disable-next-line no-control-regex -- raw control characters are invalid inside JSON strings
+const CONTROL = /[\u0000-\u001f]/;
+
 function javaTypeCodec(type: AnyJavaType): ValueCodec {
   const exact = type.exactNumbers;
+  if (type instanceof StringType) {
+    return {
+      javaName: type.javaName,
+      description: type.describe(),
+      isVoid: false,
+      javaType: type,
+      encode: (value) => type.write(value),
+      decode(text) {
+        const plain = plainStringLiteral(text);
+        if (plain !== null) return plain;
+        let node;
+        try {
+          node = parseJson(text, exact);
+        } catch (error) {
+          throw malformed(error);
+        }
+        return type.read(node);
+      },
+    };
+  }
   return {
     javaName: type.javaName,
     description: type.describe(),

@@ -1,0 +1,262 @@
+/**
+ * RPC benchmark: `ServiceHello.sayHello("a", "b")` through the typed proxy and `ApiProvider`,
+ * against the same call made as a raw engine call in the same run:
+ *
+ *   engine  `RemotingClient.invokeSync` of a request carrying the same three ext fields (prebuilt
+ *           strings), answered by a bare processor with a prebuilt body — no argument encoding,
+ *           no dispatch, no decoding;
+ *   rpc     `proxy.sayHello('a', 'b')`: argument encoding, argsJsonJson, deadline field, provider
+ *           lookup, argument decoding and validation, executor, result encoding and decoding.
+ *
+ * Both run sequentially (each call awaited) and pipelined (128 calls in flight on one connection),
+ * in interleaved rounds. The server (one process, both processors) runs in a child process pinned
+ * to core 1 with `taskset`; this client pins itself to core 0. Reported: calls/s, client and server
+ * CPU per call, and the proxy's cost: 1 − rpc/engine throughput (target: under 25 %).
+ *
+ * Run: npm run bench -- rpc [--quick]
+ *  or: npx tsc -p tsconfig.test.json && node .build/bench/rpc.js [--quick] [--no-pin] [--duration=MS] [--rounds=N]
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { ApiConsumer, ApiProvider, buildSeedRequest, defineContract, encodeArgsJsonJson, J, method, RemotingClient, RemotingCommand, RemotingServer, ResponseCode } from '../src/index.js';
+import { median } from './common/measure.js';
+import { printJsonLine, printTable, type ReportRow } from './common/report.js';
+
+const ServiceHello = defineContract('com.uext.remote.rf.service.ServiceHello', {
+  sayHello: method([J.String, J.String], J.String),
+  sayHelloInteger: method([J.Integer, J.Integer], J.Integer),
+});
+
+/** Request code of the raw engine case (the RPC uses code 0). */
+const RAW_CODE = 1;
+const CALL_TIMEOUT_MS = 10_000;
+const PIPELINE = 128;
+const SIGNATURE = ServiceHello.methodsByKey.get('sayHello')!.signature;
+const ARGS_JSON_JSON = encodeArgsJsonJson([J.String.write('a'), J.String.write('b')]);
+const EXPECTED = 'hello a b';
+const EXPECTED_BODY = Buffer.from(JSON.stringify(EXPECTED));
+
+type ControlMessage = { type: 'ready'; port: number } | { type: 'cpu'; usage: number };
+
+// ---------------------------------------------------------------------------------------------
+// Server role (child process)
+
+async function serve(): Promise<void> {
+  const server = new RemotingServer({ host: '127.0.0.1', port: 0 });
+  const provider = new ApiProvider({ server });
+  provider.register(ServiceHello, {
+    sayHello: (a, b) => 'hello ' + a + ' ' + b,
+    sayHelloInteger: (a, b) => 1000 + (a ?? 0) + (b ?? 0),
+  });
+  server.registerProcessor(RAW_CODE, () => RemotingCommand.createResponse(ResponseCode.SUCCESS, null, { body: EXPECTED_BODY }));
+  const { port } = await server.start();
+  const send = (message: ControlMessage): void => void process.send?.(message);
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'cpu') {
+      const usage = process.cpuUsage();
+      send({ type: 'cpu', usage: usage.user + usage.system });
+    } else if (message.type === 'exit') {
+      void server.close({ graceMs: 200 }).then(() => process.disconnect());
+    }
+  });
+  send({ type: 'ready', port });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client role
+
+interface Options {
+  quick: boolean;
+  durationMs: number;
+  warmupMs: number;
+  rounds: number;
+  pin: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const quick = argv.includes('--quick');
+  const value = (name: string): number | undefined => {
+    const text = argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+    if (text === undefined) return undefined;
+    const number = Number(text);
+    if (!Number.isInteger(number) || number < 1) throw new Error(`--${name}: expected a positive whole number, got ${text}`);
+    return number;
+  };
+  for (const arg of argv) {
+    if (arg.startsWith('--') && !['--quick', '--no-pin'].includes(arg) && !/^--(duration|warmup|rounds)=/.test(arg)) throw new Error(`unknown option ${arg}`);
+  }
+  return {
+    quick,
+    durationMs: value('duration') ?? (quick ? 400 : 2000),
+    warmupMs: value('warmup') ?? (quick ? 300 : 1000),
+    rounds: value('rounds') ?? (quick ? 1 : 5),
+    pin: !argv.includes('--no-pin'),
+  };
+}
+
+class ServerProcess {
+  private waiting: ((usage: number) => void) | null = null;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.on('message', (message: ControlMessage) => {
+      if (message.type === 'cpu') this.waiting?.(message.usage);
+    });
+  }
+
+  static start(pinned: boolean): Promise<ServerProcess> {
+    const script = fileURLToPath(import.meta.url);
+    const args = pinned ? ['-c', '1', process.execPath, script, '--serve'] : [script, '--serve'];
+    const child = spawn(pinned ? 'taskset' : process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`the server exited before it was ready (${code})`));
+      child.once('exit', onExit);
+      child.once('error', reject);
+      child.once('message', (message: ControlMessage) => {
+        child.off('exit', onExit);
+        if (message.type === 'ready') resolve(new ServerProcess(child, message.port));
+        else reject(new Error(`unexpected first message ${JSON.stringify(message)}`));
+      });
+    });
+  }
+
+  /** The server's CPU time so far, µs. */
+  cpu(): Promise<number> {
+    return new Promise((resolve) => {
+      this.waiting = (usage) => {
+        this.waiting = null;
+        resolve(usage);
+      };
+      this.child.send({ type: 'cpu' });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'exit' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+type CaseName = 'engine' | 'rpc';
+type Call = () => Promise<void>;
+
+interface Sample {
+  rate: number;
+  clientCpuUs: number;
+  serverCpuUs: number;
+}
+
+/** Runs `call` with `inFlight` concurrent loops for `ms`; returns completed calls per second and CPU per call. */
+async function measure(call: Call, inFlight: number, ms: number, server: ServerProcess): Promise<Sample> {
+  const serverStart = await server.cpu();
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const end = start + ms;
+  let done = 0;
+  const loop = async (): Promise<void> => {
+    while (performance.now() < end) {
+      await call();
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, loop));
+  const elapsed = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  const serverCpu = (await server.cpu()) - serverStart;
+  return { rate: (done * 1000) / elapsed, clientCpuUs: (cpu.user + cpu.system) / done, serverCpuUs: serverCpu / done };
+}
+
+function pinSelf(core: number): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const options = parseOptions(argv);
+  const pinned = options.pin && os.cpus().length >= 2 && pinSelf(0);
+  if (options.pin && !pinned) console.error('warning: could not pin to cores (taskset missing or fewer than 2 cores); running unpinned');
+  const server = await ServerProcess.start(pinned);
+  const addr = `127.0.0.1:${server.port}`;
+  const client = new RemotingClient();
+  const consumer = new ApiConsumer({ client, target: addr, timeoutMs: CALL_TIMEOUT_MS });
+  try {
+    const proxy = consumer.proxy(ServiceHello);
+    const calls: Record<CaseName, Call> = {
+      engine: async () => {
+        // A fresh command and ext map per call, as any caller builds them.
+        const request = buildSeedRequest(ServiceHello.serviceName, SIGNATURE, ARGS_JSON_JSON, { timeoutMs: null });
+        request.code = RAW_CODE;
+        const response = await client.invokeSync(addr, request, CALL_TIMEOUT_MS);
+        if (response.code !== ResponseCode.SUCCESS || response.body?.length !== EXPECTED_BODY.length) throw new Error(`engine: unexpected answer ${response.code}`);
+      },
+      rpc: async () => {
+        if ((await proxy.sayHello('a', 'b')) !== EXPECTED) throw new Error('rpc: unexpected answer');
+      },
+    };
+    const shapes = [
+      { label: 'sequential', inFlight: 1 },
+      { label: `${PIPELINE} in flight`, inFlight: PIPELINE },
+    ];
+    const samples = new Map<string, Sample[]>();
+    for (const shape of shapes) for (const name of ['engine', 'rpc'] as const) await measure(calls[name], shape.inFlight, options.warmupMs, server);
+    for (let round = 0; round < options.rounds; round++) {
+      for (const shape of shapes) {
+        for (const name of ['engine', 'rpc'] as const) {
+          const key = `${name}|${shape.label}`;
+          samples.set(key, [...(samples.get(key) ?? []), await measure(calls[name], shape.inFlight, options.durationMs, server)]);
+        }
+      }
+    }
+    const rows: ReportRow[] = [];
+    const json: Record<string, unknown>[] = [];
+    let worstCost = 0;
+    for (const shape of shapes) {
+      const engine = samples.get(`engine|${shape.label}`)!;
+      const rpc = samples.get(`rpc|${shape.label}`)!;
+      // Paired per round: the two cases ran back to back, so machine drift cancels out.
+      const ratio = median(rpc.map((sample, i) => sample.rate / engine[i]!.rate));
+      const cost = 1 - ratio;
+      worstCost = Math.max(worstCost, cost);
+      for (const [name, list] of [
+        ['engine', engine],
+        ['rpc', rpc],
+      ] as const) {
+        const row = {
+          name: `${name} (${shape.label})`,
+          'calls/s': median(list.map((s) => s.rate)),
+          'client µs/call': median(list.map((s) => s.clientCpuUs)),
+          'server µs/call': median(list.map((s) => s.serverCpuUs)),
+          'proxy cost': name === 'rpc' ? `${(cost * 100).toFixed(1)} %` : '',
+        };
+        rows.push(row);
+        json.push({ case: name, shape: shape.label, callsPerSecond: Math.round(row['calls/s']), clientCpuUsPerCall: row['client µs/call'], serverCpuUsPerCall: row['server µs/call'] });
+      }
+      json.push({ case: 'proxy-cost', shape: shape.label, throughputCost: Number(cost.toFixed(4)) });
+    }
+    printTable('ServiceHello.sayHello("a", "b"): typed proxy + ApiProvider vs a raw engine call', rows);
+    console.log(
+      `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; ${pinned ? 'client on core 0, server on core 1' : 'not pinned'}; ` +
+        `${options.rounds} round(s) of ${options.durationMs} ms per case. Target: proxy cost under 25 %: ${worstCost < 0.25 ? 'met' : 'NOT met'} (worst ${(worstCost * 100).toFixed(1)} %).`,
+    );
+    printJsonLine('rpc', { results: json, pinned, rounds: options.rounds, durationMs: options.durationMs, targetMet: worstCost < 0.25 });
+  } finally {
+    await consumer.close();
+    await client.close();
+    await server.stop();
+  }
+}
+
+if (process.argv.includes('--serve')) await serve();
+else await main(process.argv.slice(2));
