@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeArgsJsonJson, encodeArgsJsonJson, J } from '../../src/index.js';
+import fc from 'fast-check';
+import { decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson } from '../../src/index.js';
 import { vector } from '../support/shared.js';
 
 test('argsJsonJson is written as the Java consumer writes it (vectors)', () => {
@@ -25,4 +26,21 @@ test('argsJsonJson is read leniently, as fastjson reads List<String>', () => {
   assert.throws(() => decodeArgsJsonJson('{"a":1}'), /not a JSON array/);
   assert.throws(() => decodeArgsJsonJson('[1'), /not JSON/);
   assert.throws(() => decodeArgsJsonJson('[{"a":1}]'), /element 0 is not a string/);
+});
+
+test('argsJsonJson written and read by the fast paths equals what quoteJson and JSON.parse give', () => {
+  const texts = fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }).map((s) => JSON.stringify(s)), fc.constantFrom('1', 'null', '"a"', '"\\\\"', '"\\""')));
+  fc.assert(
+    fc.property(texts, (list) => {
+      const written = encodeArgsJsonJson(list);
+      assert.equal(written, '[' + list.map(quoteJson).join(',') + ']');
+      assert.deepEqual(decodeArgsJsonJson(written), list);
+      assert.deepEqual(decodeArgsJsonJson(JSON.stringify(list)), list);
+    }),
+    { numRuns: 500 },
+  );
+  assert.deepEqual(decodeArgsJsonJson('[ "a" , "b" ]'), ['a', 'b']);
+  assert.deepEqual(decodeArgsJsonJson('["\\u0041\\n"]'), ['A\n']);
+  assert.throws(() => decodeArgsJsonJson('["a",]'), /not JSON/);
+  assert.throws(() => decodeArgsJsonJson('["a"]x'), /not JSON/);
 });
