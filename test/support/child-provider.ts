@@ -2,16 +2,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'discovery', 'fixtures', 'register-provider.js');
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'discovery', 'fixtures');
 
-/** A provider registered from another process, so a test can crash it for real (kill -9). */
+/**
+ * A provider in another process, so a test can crash it for real (kill -9): by default the
+ * registry fixture (register-provider.js), or another fixture script of test/discovery/fixtures.
+ */
 export class ChildProvider {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   #output = '';
 
-  constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: readonly string[], fixture = 'register-provider.js') {
+    this.child = spawn(process.execPath, [path.join(fixtures, fixture), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
