@@ -7,10 +7,14 @@ import { readInt32 } from './int-bytes.js';
 /**
  * Turns a byte stream, cut into arbitrary chunks, into commands in order.
  *
- * Chunks are kept in a list and joined only once per frame, when the frame is complete, so a large
- * body arriving in many small chunks is copied once (no quadratic re-buffering). A frame wholly
- * inside one chunk is decoded in place. After a `ProtocolError` the stream is unusable (Java closes
- * the connection, REMOTING.md §1) and every further `push` throws the same error.
+ * - Chunks are kept in a list and joined only once per frame, when the frame is complete, so a large
+ *   body arriving in many small chunks is copied once (no quadratic re-buffering). A frame wholly
+ *   inside one chunk is decoded in place (its body is a view of the chunk).
+ * - A frame's length is checked as soon as its 4 length bytes are in, before any of it is buffered.
+ * - After a `ProtocolError` the stream is unusable (Java closes the connection, REMOTING.md §1) and
+ *   every further `push` throws the same error.
+ * - An exception thrown by `onCommand` propagates out of `push`; the decoder stays consistent (the
+ *   bytes after that frame are kept) and the next `push` carries on.
  */
 export class FrameDecoder {
   private readonly maxFrameLength: number;
@@ -33,56 +37,84 @@ export class FrameDecoder {
   push(chunk: Buffer, onCommand: (command: RemotingCommand) => void): void {
     if (this.failure !== null) throw this.failure;
     if (chunk.length === 0) return;
-    try {
-      this.pushUnchecked(chunk, onCommand);
-    } catch (error) {
-      if (error instanceof ProtocolError) {
-        this.failure = error;
-        this.chunks = [];
-        this.buffered = 0;
-      }
-      throw error;
+    if (this.buffered === 0) {
+      chunk = this.decodeInPlace(chunk, onCommand);
+      if (chunk.length === 0) return;
     }
+    this.keep(chunk);
+    this.drain(onCommand);
   }
 
-  private pushUnchecked(chunk: Buffer, onCommand: (command: RemotingCommand) => void): void {
-    if (this.buffered === 0) {
-      // Fast path: decode whole frames straight out of the chunk.
-      let at = 0;
-      while (chunk.length - at >= 4) {
-        const length = checkFrameLength(readInt32(chunk, at), this.maxFrameLength);
-        if (chunk.length - at - 4 < length) break;
-        onCommand(decodeFrameContent(chunk, at + 4, at + 4 + length));
-        at += 4 + length;
+  /** Decodes the whole frames at the start of `chunk` without copying; returns the rest. */
+  private decodeInPlace(chunk: Buffer, onCommand: (command: RemotingCommand) => void): Buffer {
+    let at = 0;
+    while (chunk.length - at >= 4) {
+      const length = this.frameLength(readInt32(chunk, at));
+      if (chunk.length - at - 4 < length) break;
+      const command = this.decode(chunk, at + 4, at + 4 + length);
+      at += 4 + length;
+      try {
+        onCommand(command);
+      } catch (error) {
+        this.keep(chunk.subarray(at));
+        throw error;
       }
-      if (at === chunk.length) return;
-      chunk = chunk.subarray(at);
     }
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    this.drain(onCommand);
+    return at === 0 ? chunk : chunk.subarray(at);
   }
 
   private drain(onCommand: (command: RemotingCommand) => void): void {
     for (;;) {
       if (this.expected < 0) {
         if (this.buffered < 4) return;
-        this.expected = checkFrameLength(this.peekInt32(), this.maxFrameLength);
+        this.expected = this.frameLength(this.peekInt32());
       }
       const frameLength = 4 + this.expected;
       if (this.buffered < frameLength) return;
       const frame = this.take(frameLength);
       this.expected = -1;
-      onCommand(decodeFrameContent(frame, 4, frameLength));
-      if (this.buffered > 0 && this.chunks.length === 1) {
-        // The rest sits in one chunk: hand it back to the fast path.
+      onCommand(this.decode(frame, 4, frameLength));
+      if (this.chunks.length === 1) {
+        // The rest sits in one chunk: decode what it holds in place.
         const rest = this.chunks[0]!;
         this.chunks = [];
         this.buffered = 0;
-        this.pushUnchecked(rest, onCommand);
-        return;
+        const tail = this.decodeInPlace(rest, onCommand);
+        if (tail.length > 0) this.keep(tail);
       }
     }
+  }
+
+  private keep(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+  }
+
+  private frameLength(value: number): number {
+    try {
+      return checkFrameLength(value, this.maxFrameLength);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  private decode(bytes: Buffer, start: number, end: number): RemotingCommand {
+    try {
+      return decodeFrameContent(bytes, start, end);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  /** Records a decoding failure (the stream is then dead) and drops what was buffered. */
+  private fail(error: unknown): unknown {
+    if (error instanceof ProtocolError) {
+      this.failure = error;
+      this.chunks = [];
+      this.buffered = 0;
+    }
+    return error;
   }
 
   private peekInt32(): number {

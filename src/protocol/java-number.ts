@@ -9,7 +9,14 @@ export function javaDoubleToString(value: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
   const sign = value < 0 ? '-' : '';
   const magnitude = Math.abs(value);
-  const [mantissa, exponentText] = magnitude.toExponential().split('e') as [string, string];
+  let [mantissa, exponentText] = magnitude.toExponential().split('e') as [string, string];
+  if (mantissa.length === 1) {
+    // Java picks, among the decimals of one or two digits that read back as the value, the one
+    // closest to it: it differs from the shortest one only for tiny subnormals (MIN_VALUE is
+    // 4.9E-324, where JavaScript says 5e-324).
+    const [closer, closerExponent] = magnitude.toExponential(1).split('e') as [string, string];
+    if (Number(closer + 'e' + closerExponent) === magnitude && !closer.endsWith('0')) [mantissa, exponentText] = [closer, closerExponent];
+  }
   const digits = mantissa.replace('.', '');
   const exponent = Number(exponentText);
   if (magnitude >= 1e-3 && magnitude < 1e7) {
