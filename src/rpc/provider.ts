@@ -88,7 +88,7 @@ export class ApiProvider {
    * Registers an implementation of a contract. Registering a service again adds or replaces its
    * methods (as the Java provider does).
    */
-  register<C extends AnyContract>(contract: C, implementation: Implementation<C>, options: RegisterOptions<C> = {}): this {
+  register<C extends AnyContract>(contract: C, implementation: NoInfer<Implementation<C>>, options: NoInfer<RegisterOptions<C>> = {}): this {
     const service = contract.serviceName;
     const self = implementation as object;
     const serviceExecutor = this.executorFor(options.executor, service);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { defineContract, J, method, type CallContext, type Implementation, type OutputOf, type ServiceProxy } from '../../src/index.js';
+import { defineContract, J, method, type ApiProvider, type CallContext, type Implementation, type OutputOf, type ServiceProxy } from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<_T extends true>(): void {}
@@ -68,6 +68,14 @@ const wrongParam: Impl = {
   id: (n: number) => BigInt(n),
 };
 
+// register() infers the contract from its first argument only, so literals in an inline
+// implementation keep their types (an enum constant returned by a no-argument arrow function).
+function registerInline(provider: ApiProvider): void {
+  provider.register(Shop, { ...impl, paint: () => 'RED', order: () => ({ first: { qty: 1 } }) });
+  // @ts-expect-error not a constant of the enum
+  provider.register(Shop, { ...impl, paint: () => 'BLUE' });
+}
+
 // ---- consumer side ----
 
 type Proxy = ServiceProxy<typeof Shop>;
@@ -119,5 +127,6 @@ async function calls(): Promise<void> {
 test('the contract used for type checks describes its methods at run time too', () => {
   assert.deepEqual([...Shop.methodsByKey.keys()], Object.keys(impl));
   assert.equal(typeof calls, 'function');
+  assert.equal(typeof registerInline, 'function');
   assert.equal(Object.keys(wrongResult).length + Object.keys(missingMethod).length + Object.keys(wrongParam).length, 19);
 });
