@@ -13,12 +13,14 @@ const subcommands: Record<string, () => Promise<Subcommand>> = {
   call: async () => (await import('./call.js')).callCommand,
   ls: async () => (await import('./ls.js')).lsCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
+  discover: async () => (await import('./discover.js')).discoverCommand,
 };
 
 const USAGE = `usage: rocket-rpc <command> [options]
 
 commands:
   demo                 run the provider/consumer demo on loopback
+  discover SOURCE      list a service's instances (platform list, DNS, etcd, ZooKeeper) with health
   frame decode|encode  read or write RocketMQ remoting frames (hex / JSON)
 
 run 'rocket-rpc <command> --help' for a command's options`;
