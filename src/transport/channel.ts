@@ -79,7 +79,13 @@ export class Channel extends EventEmitter<ChannelEvents> {
       process.nextTick(this.uncork);
     }
     if (onWritten === undefined) this.stream.write(frame);
-    else this.stream.write(frame, onWritten);
+    else {
+      this.stream.write(frame, (error) => {
+        // Node reports a write that destroy() cut short as a success (stream_base_commons
+        // onWriteComplete); a channel closed before its write completed did not write it.
+        onWritten(error ?? (this.closedFlag ? new Error(`channel to ${this.remoteAddress} closed before the write completed`) : null));
+      });
+    }
     return true;
   }
 

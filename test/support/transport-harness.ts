@@ -4,6 +4,7 @@
  * small promise helpers so tests wait on events instead of sleeping.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TestContext } from 'node:test';
 import { RemotingCommand } from '../../src/protocol/command.js';
@@ -46,6 +47,13 @@ export class RecordingLogger implements Logger {
     return new Promise((resolve) => this.waiters.push({ predicate, resolve }));
   }
 
+  /** Resolves once `count` entries matching `predicate` have been logged. */
+  async waitForCount(predicate: (entry: LogEntry) => boolean, count: number): Promise<void> {
+    while (this.count(predicate) < count) await new Promise<void>((resolve) => this.countWaiters.push(resolve));
+  }
+
+  private countWaiters: Array<() => void> = [];
+
   private record(entry: LogEntry): void {
     this.entries.push(entry);
     const still: typeof this.waiters = [];
@@ -54,6 +62,9 @@ export class RecordingLogger implements Logger {
       else still.push(waiter);
     }
     this.waiters = still;
+    const counting = this.countWaiters;
+    this.countWaiters = [];
+    for (const wake of counting) wake();
   }
 }
 
@@ -179,4 +190,13 @@ export function blockEventLoopUntil(deadline: number): void {
 /** Milliseconds since `start` (performance.now()). */
 export function since(start: number): number {
   return performance.now() - start;
+}
+
+/** `127.0.0.1:<port>` where nothing listens: a port the OS just gave out and that was closed again. */
+export async function refusedAddr(): Promise<string> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `127.0.0.1:${port}`;
 }

@@ -4,6 +4,7 @@
  * receives, undecoded, so tests can compare bytes.
  */
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import type { TestContext } from 'node:test';
 import { decodeCommand, encodeCommand } from '../../src/protocol/frame.js';
@@ -171,4 +172,81 @@ export function jsonFrame(header: string, body?: Buffer): Buffer {
 /** The header type byte of a raw frame: 0 = JSON, 1 = ROCKETMQ. */
 export function frameType(frame: Buffer): number {
   return frame[4]!;
+}
+
+/**
+ * A TCP connector for `RemotingClient` whose incoming bytes can be held back and then delivered
+ * in one synchronous step. That puts the moment a response is *read* under the test's control,
+ * e.g. exactly when a call's timer is due, independently of when the bytes arrived.
+ */
+export class GatedConnector {
+  private holding = false;
+  private held: Array<Buffer | null> = [];
+  private stream: Duplex | null = null;
+  private waiters: Array<() => void> = [];
+
+  readonly connector = (addr: string): Promise<Duplex> => {
+    const colon = addr.lastIndexOf(':');
+    const socket = net.connect({ host: addr.slice(0, colon), port: Number(addr.slice(colon + 1)), noDelay: true });
+    const stream = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, callback) {
+        socket.write(chunk, callback);
+      },
+      final(callback) {
+        socket.end();
+        callback();
+      },
+      destroy(error, callback) {
+        socket.destroy();
+        callback(error);
+      },
+    });
+    this.stream = stream;
+    socket.on('data', (chunk: Buffer) => this.deliver(chunk));
+    socket.on('end', () => this.deliver(null));
+    socket.on('error', (error) => stream.destroy(error));
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(stream));
+      socket.once('error', reject);
+    });
+  };
+
+  /** From now on, keep incoming bytes (and end of stream) instead of delivering them. */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Bytes held so far. */
+  get heldBytes(): number {
+    return this.held.reduce((sum, chunk) => sum + (chunk?.length ?? 0), 0);
+  }
+
+  get heldEnd(): boolean {
+    return this.held.includes(null);
+  }
+
+  /** Resolves once the held bytes satisfy `predicate`. */
+  async heldUntil(predicate: () => boolean): Promise<void> {
+    while (!predicate()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Delivers everything held, synchronously, and stops holding. */
+  release(): void {
+    this.holding = false;
+    const held = this.held;
+    this.held = [];
+    for (const chunk of held) this.stream!.push(chunk);
+  }
+
+  private deliver(chunk: Buffer | null): void {
+    if (this.holding) {
+      this.held.push(chunk);
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const wake of waiters) wake();
+    } else {
+      this.stream?.push(chunk);
+    }
+  }
 }
