@@ -13,6 +13,7 @@ const subcommands: Record<string, () => Promise<Subcommand>> = {
   call: async () => (await import('./call.js')).callCommand,
   ls: async () => (await import('./ls.js')).lsCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
+  frame: async () => (await import('./frame.js')).frameCommand,
   discover: async () => (await import('./discover.js')).discoverCommand,
 };
 
