@@ -88,6 +88,7 @@ export class ServiceCluster implements RpcTarget {
   readonly #needsKey: boolean;
   readonly #unsubscribe: () => void;
   #available: readonly Instance[] | undefined;
+  #starting: Promise<void> | undefined;
   #closed = false;
 
   constructor(options: ServiceClusterOptions) {
@@ -119,9 +120,13 @@ export class ServiceCluster implements RpcTarget {
     this.#detector?.retain(new Set(this.source.current().instances.map((instance) => instance.id)));
   }
 
-  /** Starts the source; resolves after its first attempt (whether or not it found providers). */
-  async start(): Promise<void> {
-    await this.source.start();
+  /**
+   * Starts the source; resolves after its first attempt (whether or not it found providers). Calls
+   * made before that wait for it, within their own deadline, rather than fail with NO_PROVIDER.
+   */
+  start(): Promise<void> {
+    this.#starting ??= this.source.start();
+    return this.#starting;
   }
 
   /** Every known provider with this consumer's view of its health. */
@@ -141,6 +146,7 @@ export class ServiceCluster implements RpcTarget {
 
   async invoke(request: RemotingCommand, timeoutMs: number, call: ClusterCall = {}): Promise<RpcResponse> {
     const deadline = performance.now() + timeoutMs;
+    await this.#firstDiscovery(deadline);
     const key = this.#keyOf(request, call);
     const idempotent = call.idempotent === true;
     const options = call.signal === undefined ? {} : { signal: call.signal };
@@ -186,6 +192,7 @@ export class ServiceCluster implements RpcTarget {
   /** Oneway: resent elsewhere only when the connection could not be opened (nothing was written). */
   async invokeOneway(request: RemotingCommand, timeoutMs: number, call: ClusterCall = {}): Promise<string> {
     const deadline = performance.now() + timeoutMs;
+    await this.#firstDiscovery(deadline);
     const key = this.#keyOf(request, call);
     const options = call.signal === undefined ? {} : { signal: call.signal };
     this.#budget?.recordRequest();
@@ -217,6 +224,21 @@ export class ServiceCluster implements RpcTarget {
     this.#prober?.close();
     this.#detector?.close();
     await this.source.close();
+  }
+
+  /** While the source's first attempt runs, waits for it (never past the call's deadline). */
+  async #firstDiscovery(deadline: number): Promise<void> {
+    const starting = this.#starting;
+    if (starting === undefined || this.source.current().version > 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - performance.now()));
+    });
+    try {
+      await Promise.race([starting.catch(() => undefined), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #pick(key: string | undefined, tried: ReadonlySet<string> | undefined, lastError: unknown): Instance {

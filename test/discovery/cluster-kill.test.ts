@@ -21,7 +21,7 @@ after(async () => {
 });
 
 async function startProvider(name: string, port: number): Promise<ChildProvider> {
-  const child = new ChildProvider([name, String(port), '15'], 'kv-provider-process.js');
+  const child = ChildProvider.node('kv-provider-process.js', [name, String(port), '15']);
   children.push(child);
   await child.waitFor('listening');
   return child;

@@ -2,6 +2,8 @@ import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceCluster, type ServiceClusterOptions } from '../../src/discovery/cluster.js';
 import { StaticSource } from '../../src/discovery/static.js';
+import { HttpListSource } from '../../src/discovery/http-list.js';
+import { PlatformServer } from '../support/platform-server.js';
 import { NoProviderError } from '../../src/discovery/errors.js';
 import { ApiConsumer, RemoteError, SEED_RPC_REQUEST_CODE } from '../../src/rpc/index.js';
 import { RemotingClient, RemotingServer } from '../../src/transport/index.js';
@@ -126,6 +128,27 @@ describe('ServiceCluster: discovery + health + balancer + failure policy over re
     // 400 ms of deadline at 150 ms per attempt: three attempts at most, whatever the retry limit.
     const attempts = all.reduce((sum, provider) => sum + provider.calls.length, 0);
     assert.ok(attempts >= 2 && attempts <= 3, `${attempts} attempts`);
+  });
+
+  test('calls made while discovery’s first attempt runs wait for it instead of failing', async () => {
+    const [provider] = await providers(1);
+    const platform = new PlatformServer();
+    await platform.start();
+    platform.online('127.0.0.1');
+    cleanups.push(() => platform.stop());
+    const client = new RemotingClient();
+    // The first listing is an HTTP round trip: the call below starts before it has answered.
+    const source = new HttpListSource({ url: platform.url, port: Number((provider as KvProvider).addr.split(':')[1]) });
+    const cluster = new ServiceCluster({ source, client, probe: false });
+    cleanups.push(async () => {
+      await cluster.close();
+      await client.close();
+    });
+    const kv = new ApiConsumer({ client }).proxy(KvService, { target: cluster });
+    const starting = cluster.start();
+    assert.equal(source.current().version, 0);
+    assert.match(await text(kv.get('early')), /^p1:/);
+    await starting;
   });
 
   test('an empty cluster is a NO_PROVIDER error', async () => {

@@ -76,7 +76,7 @@ describe('etcd discovery and registration against a real etcd', { skip }, () => 
   test('a crashed provider (kill -9) disappears when its lease expires', async () => {
     const name = service();
     const source = await startedSource(name);
-    const provider = new ChildProvider(['etcd', etcd.endpoint, name, '127.0.0.1:20021', '2']);
+    const provider = ChildProvider.node('register-provider.js', ['etcd', etcd.endpoint, name, '127.0.0.1:20021', '2']);
     closers.push(() => provider.crash());
     await provider.waitFor('registered');
     await waitForSet(source, (set) => addrs(set) === '127.0.0.1:20021');
@@ -88,7 +88,7 @@ describe('etcd discovery and registration against a real etcd', { skip }, () => 
   test('a provider stopped gracefully (SIGTERM) revokes its lease and is removed at once', async () => {
     const name = service();
     const source = await startedSource(name);
-    const provider = new ChildProvider(['etcd', etcd.endpoint, name, '127.0.0.1:20031', '60']);
+    const provider = ChildProvider.node('register-provider.js', ['etcd', etcd.endpoint, name, '127.0.0.1:20031', '60']);
     closers.push(() => provider.crash());
     await provider.waitFor('registered');
     await waitForSet(source, (set) => set.instances.length === 1);

@@ -80,7 +80,7 @@ describe('ZooKeeper discovery and registration against a real ZooKeeper', { skip
   test('a crashed provider (kill -9) disappears when its session expires', async () => {
     const name = service();
     const source = await startedSource(name);
-    const provider = new ChildProvider(['zookeeper', server.connectionString, name, '127.0.0.1:21021', String(SESSION_MS)]);
+    const provider = ChildProvider.node('register-provider.js', ['zookeeper', server.connectionString, name, '127.0.0.1:21021', String(SESSION_MS)]);
     closers.push(() => provider.crash());
     await provider.waitFor('registered');
     await waitForSet(source, (set) => addrs(set) === '127.0.0.1:21021');
@@ -91,7 +91,7 @@ describe('ZooKeeper discovery and registration against a real ZooKeeper', { skip
   test('a provider stopped gracefully (SIGTERM) removes its node at once', async () => {
     const name = service();
     const source = await startedSource(name);
-    const provider = new ChildProvider(['zookeeper', server.connectionString, name, '127.0.0.1:21031', '4000']);
+    const provider = ChildProvider.node('register-provider.js', ['zookeeper', server.connectionString, name, '127.0.0.1:21031', '4000']);
     closers.push(() => provider.crash());
     await provider.waitFor('registered');
     await waitForSet(source, (set) => set.instances.length === 1);

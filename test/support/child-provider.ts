@@ -5,16 +5,21 @@ import { fileURLToPath } from 'node:url';
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'discovery', 'fixtures');
 
 /**
- * A provider in another process, so a test can crash it for real (kill -9): by default the
- * registry fixture (register-provider.js), or another fixture script of test/discovery/fixtures.
+ * A provider in another process, so a test can crash it for real (kill -9 by the PID it started).
+ * `ChildProvider.node(fixture, args)` runs a script of test/discovery/fixtures with this Node.
  */
 export class ChildProvider {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   #output = '';
 
-  constructor(args: readonly string[], fixture = 'register-provider.js') {
-    this.child = spawn(process.execPath, [path.join(fixtures, fixture), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  static node(fixture: string, args: readonly string[]): ChildProvider {
+    return new ChildProvider(process.execPath, [path.join(fixtures, fixture), ...args]);
+  }
+
+  /** Any command, e.g. `ip netns exec NS node …` (which execs, so the PID is the provider's). */
+  constructor(command: string, args: readonly string[]) {
+    this.child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));

@@ -9,7 +9,7 @@ export interface KvBehaviour {
   delayMs?: number;
 }
 
-/** A provider of KvService on 127.0.0.1 (in this process), answering `<name>:<key>`. */
+/** A provider of KvService (in this process; 127.0.0.1 unless told otherwise), answering `<name>:<key>`. */
 export class KvProvider {
   readonly name: string;
   readonly provider: ApiProvider;
@@ -18,10 +18,10 @@ export class KvProvider {
   behaviour: KvBehaviour;
   #addr = '';
 
-  constructor(name: string, behaviour: KvBehaviour = {}, port = 0) {
+  constructor(name: string, behaviour: KvBehaviour = {}, port = 0, host = '127.0.0.1') {
     this.name = name;
     this.behaviour = behaviour;
-    this.provider = new ApiProvider({ host: '127.0.0.1', port, listing: false });
+    this.provider = new ApiProvider({ host, port, listing: false });
     this.responder = new HealthProbeResponder(this.provider.server);
     const answer = async (key: string | null): Promise<string> => {
       this.calls.push(key ?? '');
@@ -37,8 +37,8 @@ export class KvProvider {
   }
 
   async start(): Promise<string> {
-    const { port } = await this.provider.start();
-    this.#addr = `127.0.0.1:${port}`;
+    const { host, port } = await this.provider.start();
+    this.#addr = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     return this.#addr;
   }
 
