@@ -83,29 +83,49 @@ export function readTimeoutMs(ext: ReadonlyMap<string, string> | null): number |
  */
 export class ServerCallContext implements CallContext {
   readonly service: string;
-  readonly method: string;
-  readonly signature: string;
-  readonly remoteAddress: string;
-  readonly oneway: boolean;
-  private readonly receivedAt: number;
-  private readonly ext: ReadonlyMap<string, string> | null;
+  private readonly target: { readonly key: string; readonly signature: string };
+  private readonly request: RemotingCommand;
+  private readonly context: { readonly remoteAddress: string; readonly receivedAt: number; readonly signal: AbortSignal };
   /** `rpcTimeoutMs`, read on first use (undefined until then). */
   private timeout: number | null | undefined = undefined;
-  private readonly connectionSignal: AbortSignal;
   private attachmentMap: ReadonlyMap<string, string> | null = null;
   private controller: AbortController | null = null;
   private timer: NodeJS.Timeout | null = null;
   private onConnectionAbort: (() => void) | null = null;
 
-  constructor(service: string, method: { key: string; signature: string }, request: RemotingCommand, context: { remoteAddress: string; receivedAt: number; signal: AbortSignal }) {
+  constructor(service: string, method: { readonly key: string; readonly signature: string }, request: RemotingCommand, context: { readonly remoteAddress: string; readonly receivedAt: number; readonly signal: AbortSignal }) {
     this.service = service;
-    this.method = method.key;
-    this.signature = method.signature;
-    this.remoteAddress = context.remoteAddress;
-    this.oneway = request.isOneway();
-    this.ext = request.extFields;
-    this.receivedAt = context.receivedAt;
-    this.connectionSignal = context.signal;
+    this.target = method;
+    this.request = request;
+    this.context = context;
+  }
+
+  get method(): string {
+    return this.target.key;
+  }
+
+  get signature(): string {
+    return this.target.signature;
+  }
+
+  get remoteAddress(): string {
+    return this.context.remoteAddress;
+  }
+
+  get oneway(): boolean {
+    return this.request.isOneway();
+  }
+
+  private get ext(): ReadonlyMap<string, string> | null {
+    return this.request.extFields;
+  }
+
+  private get receivedAt(): number {
+    return this.context.receivedAt;
+  }
+
+  private get connectionSignal(): AbortSignal {
+    return this.context.signal;
   }
 
   /** The caller's timeout (`rpcTimeoutMs`), null when it sent none. */

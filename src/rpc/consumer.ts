@@ -5,7 +5,7 @@ import type { Attachments } from './call-context.js';
 import type { AnyContract, CallArgs, CallResult, ContractMethod, MethodsOf } from './contract.js';
 import { InvalidArgumentError } from './errors.js';
 import { GenericService } from './generic.js';
-import { invokeSeed, type CallOptions, type InvocationSettings } from './invocation.js';
+import { sendSeed, type AnswerReader, type CallOptions, type InvocationSettings } from './invocation.js';
 import { ValueError } from './json-value.js';
 import { AddressTarget, type RpcTarget } from './target.js';
 
@@ -105,7 +105,9 @@ function mergeAttachments(base: Attachments | undefined, extra: Attachments | un
 }
 
 function proxyMethod(settings: InvocationSettings, service: string, method: ContractMethod, voidAsSync: boolean): ProxyMethod<unknown[], unknown> {
-  const invoke = (args: unknown[], options: CallOptions | undefined): Promise<unknown> => callMethod(settings, service, method, voidAsSync, args, options);
+  // Made once per method, not per call.
+  const read: AnswerReader<unknown> = method.result.isVoid ? nothing : (body, addr) => decodeResult(service, method, body, addr);
+  const invoke = (args: unknown[], options: CallOptions | undefined): Promise<unknown> => callMethod(settings, service, method, voidAsSync, read, args, options);
   const fn = (...args: unknown[]): Promise<unknown> => invoke(args, undefined);
   const methods = {
     with: (options: CallOptions) => (...args: unknown[]) => invoke(args, options),
@@ -130,6 +132,7 @@ function callMethod(
   service: string,
   method: ContractMethod,
   voidAsSync: boolean,
+  read: AnswerReader<unknown>,
   args: unknown[],
   options: CallOptions | undefined,
 ): Promise<unknown> {
@@ -139,21 +142,21 @@ function callMethod(
   } catch (error) {
     return Promise.reject(error);
   }
-  const isVoid = method.result.isVoid;
-  const oneway = isVoid && !(options?.sync ?? voidAsSync);
-  const sent = invokeSeed(settings, { service, signature: method.signature, argsJsonJson, oneway, idempotent: method.idempotent }, options);
-  if (isVoid) return sent.then(nothing);
-  return sent.then((answer) => {
-    let result: unknown;
-    try {
-      result = method.result.decode(answer.body ?? 'null');
-    } catch (error) {
-      throw error instanceof ValueError ? resultError(service, method, answer.addr, error) : error;
-    }
-    if (!(result instanceof Promise)) return result;
-    return result.catch((error: unknown) => {
-      throw error instanceof ValueError ? resultError(service, method, answer.addr, error) : error;
-    });
+  const oneway = method.result.isVoid && !(options?.sync ?? voidAsSync);
+  return sendSeed(settings, { service, signature: method.signature, argsJsonJson, oneway, idempotent: method.idempotent }, options, read);
+}
+
+/** The result of a call from the answer's body (none: null), checked against the contract. */
+function decodeResult(service: string, method: ContractMethod, body: string | null, addr: string): unknown {
+  let result: unknown;
+  try {
+    result = method.result.decode(body ?? 'null');
+  } catch (error) {
+    throw error instanceof ValueError ? resultError(service, method, addr, error) : error;
+  }
+  if (!(result instanceof Promise)) return result;
+  return result.catch((error: unknown) => {
+    throw error instanceof ValueError ? resultError(service, method, addr, error) : error;
   });
 }
 

@@ -49,6 +49,21 @@ const NO_OPTIONS = {};
  * failures keep their engine error types.
  */
 export function invokeSeed(settings: InvocationSettings, call: SeedCall, options: CallOptions | undefined): Promise<SeedAnswer> {
+  return sendSeed(settings, call, options, answerOf);
+}
+
+/**
+ * What to make of a successful answer: its body text (null for none) and the provider's address.
+ * Runs in the same promise reaction that receives the response.
+ */
+export type AnswerReader<T> = (body: string | null, addr: string) => T | PromiseLike<T>;
+
+function answerOf(body: string | null, addr: string): SeedAnswer {
+  return { body, addr };
+}
+
+/** {@link invokeSeed}, handing the answer straight to `read` (one promise reaction per call). */
+export function sendSeed<T>(settings: InvocationSettings, call: SeedCall, options: CallOptions | undefined, read: AnswerReader<T>): Promise<T> {
   const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
   if (!(timeoutMs > 0)) return Promise.reject(new RangeError(`timeoutMs must be positive, got ${timeoutMs}`));
   let request;
@@ -65,18 +80,20 @@ export function invokeSeed(settings: InvocationSettings, call: SeedCall, options
   const signal = options?.signal;
   if (target instanceof AddressTarget) {
     // The common case, without the generic target's extra promise and result object.
+    const addr = target.addr;
     const invokeOptions = signal === undefined ? NO_OPTIONS : { signal };
-    if (call.oneway) return target.client.invokeOneway(target.addr, request, timeoutMs, invokeOptions).then(() => ({ body: null, addr: target.addr }));
-    return target.client.invokeSync(target.addr, request, timeoutMs, invokeOptions).then((response) => answerOf(call, response, target.addr));
+    if (call.oneway) return target.client.invokeOneway(addr, request, timeoutMs, invokeOptions).then<T>(() => read(null, addr));
+    return target.client.invokeSync(addr, request, timeoutMs, invokeOptions).then<T>((response) => read(checkedBody(call, response, addr), addr));
   }
   const rpcCall = { service: call.service, method: call.signature, idempotent: call.idempotent, routingKey: options?.routingKey, signal };
-  if (call.oneway) return target.invokeOneway(request, timeoutMs, rpcCall).then((addr) => ({ body: null, addr }));
-  return target.invoke(request, timeoutMs, rpcCall).then(({ response, addr }) => answerOf(call, response, addr));
+  if (call.oneway) return target.invokeOneway(request, timeoutMs, rpcCall).then<T>((addr) => read(null, addr));
+  return target.invoke(request, timeoutMs, rpcCall).then<T>(({ response, addr }) => read(checkedBody(call, response, addr), addr));
 }
 
-function answerOf(call: SeedCall, response: RemotingCommand, addr: string): SeedAnswer {
+/** The body text of a success answer; a `RemoteError` for any other code. */
+function checkedBody(call: SeedCall, response: RemotingCommand, addr: string): string | null {
   if (response.code !== ResponseCode.SUCCESS) {
     throw new RemoteError({ responseCode: response.code, remark: response.remark, addr, opaque: response.opaque, service: call.service, method: call.signature });
   }
-  return { body: bodyText(response.body), addr };
+  return bodyText(response.body);
 }
