@@ -20,6 +20,8 @@ const subcommands: Record<string, () => Promise<Subcommand>> = {
 const USAGE = `usage: rocket-rpc <command> [options]
 
 commands:
+  call                 call a service method (ADDR SERVICE METHOD [ARGS_JSON]), print the result as JSON
+  ls                   list a provider's services and their Java method signatures (ADDR)
   demo                 run the provider/consumer demo on loopback
   discover SOURCE      list a service's instances (platform list, DNS, etcd, ZooKeeper) with health
   frame decode|encode  read or write RocketMQ remoting frames (hex / JSON)
