@@ -62,12 +62,12 @@ export class RemotingCommand {
 
   /** A request with a fresh opaque (Java `createRequestCommand`). */
   static createRequest(code: number, init: Omit<CommandInit, 'code' | 'flag'> = {}): RemotingCommand {
-    return new RemotingCommand({ ...init, code });
+    return new RemotingCommand(withCode(init, code, init.remark));
   }
 
   /** A response (flag bit 0 set); the engine copies the request's opaque when it writes it. */
   static createResponse(code: number, remark: string | null = null, init: Omit<CommandInit, 'code' | 'remark'> = {}): RemotingCommand {
-    const command = new RemotingCommand({ ...init, code, remark });
+    const command = new RemotingCommand(withCode(init, code, remark));
     command.flag |= FlagBit.RESPONSE;
     return command;
   }
@@ -100,4 +100,22 @@ export class RemotingCommand {
     (this.extFields ??= new Map()).set(key, value);
     return this;
   }
+}
+
+/**
+ * `{ ...init, code, remark }` spelled out: on Node 20's V8 a spread followed by more properties
+ * costs about a microsecond per object, and these run once per call.
+ */
+function withCode(init: Omit<CommandInit, 'code'>, code: number, remark: string | null | undefined): CommandInit {
+  return {
+    code,
+    language: init.language,
+    version: init.version,
+    opaque: init.opaque,
+    flag: init.flag,
+    remark,
+    extFields: init.extFields,
+    body: init.body,
+    serializeType: init.serializeType,
+  };
 }

@@ -23,10 +23,18 @@ export interface ChannelEvents {
 
 let channelIds = 0;
 
+type WriteCallback = (error: Error | null | undefined) => void;
+
+/**
+ * Frames queued in one tick are joined into one buffer up to this size: copying a few KiB costs
+ * less than the stream's per-chunk bookkeeping of a `writev`. Bigger batches go out as a `writev`.
+ */
+const COALESCE_MAX_BYTES = 64 * 1024;
+
 /**
  * One connection: a byte stream (TCP, TLS, or in-memory) plus framing. It decodes incoming frames
- * and hands every command to its owner; writes are batched per tick with cork/uncork so a burst of
- * calls becomes one `writev` instead of one syscall each.
+ * and hands every command to its owner; writes are queued and flushed once per tick, so a burst of
+ * calls becomes one write (one syscall) instead of one each.
  */
 export class Channel extends EventEmitter<ChannelEvents> {
   readonly id = ++channelIds;
@@ -37,9 +45,13 @@ export class Channel extends EventEmitter<ChannelEvents> {
   private readonly maxIdleMs: number;
   private idleTimer: NodeJS.Timeout | null = null;
   private lastActivity = Date.now();
-  private corked = false;
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private queuedCallbacks: WriteCallback[] | null = null;
+  private flushScheduled = false;
   private closedFlag = false;
   private readonly abortController = new AbortController();
+  private readonly emitCommand: (command: RemotingCommand) => void;
 
   constructor(stream: Duplex, options: ChannelOptions) {
     super();
@@ -49,6 +61,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
     this.decoder = new FrameDecoder({ maxFrameLength: options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH });
     this.maxIdleMs = options.maxIdleMs ?? 0;
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.emitCommand = (command) => this.emit('command', command);
     stream.on('error', (error: Error) => this.close(error));
     stream.on('end', () => this.close(null));
     stream.on('close', () => this.close(null));
@@ -69,29 +82,52 @@ export class Channel extends EventEmitter<ChannelEvents> {
    * when the command cannot be encoded (nothing is written then). `onWritten` runs once the bytes
    * are handed to the OS (or with the error if they never are).
    */
-  write(command: RemotingCommand, onWritten?: (error: Error | null | undefined) => void): boolean {
+  write(command: RemotingCommand, onWritten?: WriteCallback): boolean {
     if (this.closedFlag) return false;
     const frame = encodeCommand(command);
-    this.lastActivity = Date.now();
-    if (!this.corked) {
-      this.corked = true;
-      this.stream.cork();
-      process.nextTick(this.uncork);
-    }
-    if (onWritten === undefined) this.stream.write(frame);
-    else {
-      this.stream.write(frame, (error) => {
-        // Node reports a write that destroy() cut short as a success (stream_base_commons
-        // onWriteComplete); a channel closed before its write completed did not write it.
-        onWritten(error ?? (this.closedFlag ? new Error(`channel to ${this.remoteAddress} closed before the write completed`) : null));
-      });
+    this.queued.push(frame);
+    this.queuedBytes += frame.length;
+    if (onWritten !== undefined) (this.queuedCallbacks ??= []).push(onWritten);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flush);
     }
     return true;
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.stream.uncork();
+  /** Hands everything queued to the stream: one buffer, or one corked `writev` for big batches. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const frames = this.queued;
+    const bytes = this.queuedBytes;
+    const callbacks = this.queuedCallbacks;
+    if (frames.length === 0) return;
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.queuedCallbacks = null;
+    if (this.closedFlag) {
+      // Closed within the tick: these bytes never reach the OS.
+      if (callbacks !== null) for (const callback of callbacks) callback(new Error(`channel to ${this.remoteAddress} closed before the write`));
+      return;
+    }
+    this.lastActivity = Date.now();
+    const done = callbacks === null ? undefined : (error: Error | null | undefined) => {
+      // Node reports a write that destroy() cut short as a success (stream_base_commons
+      // onWriteComplete); a channel closed before its write completed did not write it.
+      const outcome = error ?? (this.closedFlag ? new Error(`channel to ${this.remoteAddress} closed before the write completed`) : null);
+      for (const callback of callbacks) callback(outcome);
+    };
+    if (frames.length === 1) {
+      this.stream.write(frames[0], done);
+    } else if (bytes <= COALESCE_MAX_BYTES) {
+      this.stream.write(Buffer.concat(frames, bytes), done);
+    } else {
+      this.stream.cork();
+      const last = frames.length - 1;
+      for (let i = 0; i < last; i++) this.stream.write(frames[i]);
+      this.stream.write(frames[last], done);
+      this.stream.uncork();
+    }
   };
 
   /** Closes the connection; `error` says why (null: orderly). Idempotent. */
@@ -110,13 +146,14 @@ export class Channel extends EventEmitter<ChannelEvents> {
   /** Half-closes after pending writes are flushed, then destroys (graceful shutdown). */
   end(): void {
     if (this.closedFlag) return;
+    this.flush();
     this.stream.end(() => this.close(null));
   }
 
   private onData(chunk: Buffer): void {
     this.lastActivity = Date.now();
     try {
-      this.decoder.push(chunk, (command) => this.emit('command', command));
+      this.decoder.push(chunk, this.emitCommand);
     } catch (error) {
       // A bad frame: Java logs it and closes the connection, never answering (REMOTING.md §1).
       this.close(error as Error);

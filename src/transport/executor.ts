@@ -58,6 +58,24 @@ export class Executor {
     });
   }
 
+  /**
+   * Takes a slot for a task the caller runs itself, right now; false when none is free (then `run`
+   * queues the task). Each `true` must be paired with exactly one `release()`. This is how the
+   * engine runs a synchronous processor without allocating a promise.
+   */
+  tryAcquire(): boolean {
+    // A waiting queue implies every slot is taken, so a free slot never jumps the queue.
+    if (this.running >= this.concurrency) return false;
+    this.running++;
+    return true;
+  }
+
+  /** Gives back a slot taken with `tryAcquire`, starting the next queued task if any. */
+  release(): void {
+    this.running--;
+    this.next();
+  }
+
   /** Resolves when nothing runs or waits (used by graceful shutdown). */
   onIdle(): Promise<void> {
     if (this.running === 0 && this.queued === 0) return Promise.resolve();

@@ -12,9 +12,11 @@ import { AbortedError, EngineClosedError, RemotingConnectError, RemotingTimeoutE
 import type { Executor } from './executor.js';
 import { defaultLogger } from './logger.js';
 import type { ChannelEvent, Logger, ProcessorLike, RpcHook } from './processor.js';
-import { RemotingEndpoint, type InvokeOptions } from './remoting-endpoint.js';
+import { RemotingEndpoint, type InvokeOptions, type ResponseInterceptor } from './remoting-endpoint.js';
 import { Semaphore, type Permit } from './semaphore.js';
 import { timerDelay } from './timer-delay.js';
+
+const NO_OPTIONS: InvokeOptions = Object.freeze({});
 
 /** Opens the byte stream for an address; replaces TCP (e.g. the in-memory transport). */
 export type Connector = (addr: string, signal: AbortSignal) => Duplex | Promise<Duplex>;
@@ -82,6 +84,11 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
   private readonly onewaySemaphore: Semaphore;
   private readonly logger: Logger;
   private closed = false;
+  /**
+   * After-hooks belong to the client's calls only: Java runs no hooks around a server's own
+   * requests to its clients (REMOTING.md §7.2), so the endpoint runs them only when asked to.
+   */
+  private readonly runAfterHooks: ResponseInterceptor = (addr, request, response) => this.endpoint.runAfterHooks(addr, request, response);
 
   constructor(options: RemotingClientOptions = {}) {
     super();
@@ -125,7 +132,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
    * error at this layer). Rejects with `RemotingConnectError`, `RemotingSendRequestError`,
    * `RemotingTimeoutError`, `ConnectionClosedError` or `AbortedError`.
    */
-  invokeSync(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+  invokeSync(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = NO_OPTIONS): Promise<RemotingCommand> {
     const begin = performance.now();
     const channel = this.openChannel(addr);
     if (channel !== null) return this.send(channel, addr, request, timeoutMs, begin, options);
@@ -208,12 +215,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       return Promise.reject(error);
     }
     this.applySerializeType(request);
-    // After-hooks belong to the client's calls only: Java runs no hooks around a server's own
-    // requests to its clients (REMOTING.md §7.2), so they are not part of the shared endpoint.
-    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options).then((response) => {
-      this.endpoint.runAfterHooks(addr, request, response);
-      return response;
-    });
+    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options, this.runAfterHooks);
     if (!this.options.closeSocketIfTimeout) return call;
     return call.catch((error: unknown) => {
       if (error instanceof RemotingTimeoutError) this.closeChannelIfCurrent(addr, channel);

@@ -24,7 +24,7 @@ import { Executor } from './executor.js';
 import { AbortedError, ConnectionClosedError, ExecutorRejectedError, RemotingSendRequestError, RemotingTimeoutError } from './errors.js';
 import { PendingRequests, type PendingCall } from './pending-requests.js';
 import { timerDelay } from './timer-delay.js';
-import { toProcessor, type Logger, type ProcessorLike, type RequestContext, type RequestProcessor, type RpcHook } from './processor.js';
+import { toProcessor, type Logger, type ProcessorLike, type ProcessResult, type RequestContext, type RequestProcessor, type RpcHook } from './processor.js';
 
 export interface EndpointOptions {
   /** Language written in the commands the engine creates itself (system responses). Default JAVA. */
@@ -46,7 +46,84 @@ export interface InvokeOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Runs on a response before the caller sees it (the client's after-hooks); if it throws, the call
+ * fails with that error instead.
+ */
+export type ResponseInterceptor = (addr: string, request: RemotingCommand, response: RemotingCommand) => void;
+
 const SWEEP_INTERVAL_MS = 1000;
+const NO_OPTIONS: InvokeOptions = Object.freeze({});
+
+/*
+ * The resolving functions of the promise being created, captured by one shared executor (it runs
+ * synchronously inside `new Promise`) instead of a fresh closure per call.
+ */
+let capturedResolve: ((response: RemotingCommand) => void) | null = null;
+let capturedReject: ((error: unknown) => void) | null = null;
+function captureResolvers(resolve: (response: RemotingCommand) => void, reject: (error: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** The per-call timer's callback (an argument, not a closure, to keep the call's footprint small). */
+function expireCall(pending: PendingRequests, opaque: number): void {
+  const call = pending.take(opaque);
+  call?.fail(new RemotingTimeoutError(call.addr, call.timeoutMs, performance.now() - call.begin, opaque));
+}
+
+/**
+ * One call in the pending table. A class rather than a bundle of closures because one is made per
+ * request on the hot path; its promise settles only through `complete` or `fail`, called by
+ * whoever took the call out of the table.
+ */
+class OutboundCall implements PendingCall {
+  timer: NodeJS.Timeout | null = null;
+  onAbort: (() => void) | null = null;
+  readonly resolve: (response: RemotingCommand) => void;
+  readonly reject: (error: unknown) => void;
+
+  constructor(
+    readonly opaque: number,
+    readonly channel: Channel,
+    readonly addr: string,
+    readonly begin: number,
+    readonly timeoutMs: number,
+    private readonly request: RemotingCommand,
+    private readonly signal: AbortSignal | undefined,
+    private readonly intercept: ResponseInterceptor | undefined,
+    readonly promise: Promise<RemotingCommand> = new Promise(captureResolvers),
+  ) {
+    this.resolve = capturedResolve!;
+    this.reject = capturedReject!;
+    capturedResolve = null;
+    capturedReject = null;
+  }
+
+  complete(response: RemotingCommand): void {
+    this.detach();
+    if (this.intercept !== undefined) {
+      try {
+        this.intercept(this.addr, this.request, response);
+      } catch (error) {
+        this.reject(error);
+        return;
+      }
+    }
+    this.resolve(response);
+  }
+
+  fail(error: Error): void {
+    this.detach();
+    this.reject(error);
+  }
+
+  private detach(): void {
+    if (this.onAbort === null) return;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.onAbort = null;
+  }
+}
 
 export class RemotingEndpoint {
   readonly pending = new PendingRequests();
@@ -100,10 +177,18 @@ export class RemotingEndpoint {
   }
 
   /**
-   * Sends `request` on `channel` and resolves with the response. `begin` is when the caller's
-   * timeout started (connect time already counts against it).
+   * Sends `request` on `channel` and resolves with the response (after `intercept`, if given, has
+   * seen it). `begin` is when the caller's timeout started (connect time already counts against it).
    */
-  invoke(channel: Channel, addr: string, request: RemotingCommand, timeoutMs: number, begin: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+  invoke(
+    channel: Channel,
+    addr: string,
+    request: RemotingCommand,
+    timeoutMs: number,
+    begin: number,
+    options: InvokeOptions = NO_OPTIONS,
+    intercept?: ResponseInterceptor,
+  ): Promise<RemotingCommand> {
     const remaining = timeoutMs - (performance.now() - begin);
     if (remaining <= 0) {
       return Promise.reject(new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, request.opaque, `invokeSync call the addr[${addr}] timeout`));
@@ -112,49 +197,30 @@ export class RemotingEndpoint {
     if (signal?.aborted) return Promise.reject(new AbortedError(`call to ${addr}`, { cause: signal.reason }));
     request.flag &= ~1;
     while (this.pending.has(request.opaque)) request.opaque = nextOpaque();
-    return new Promise<RemotingCommand>((resolve, reject) => {
-      const opaque = request.opaque;
-      const onAbort = (): void => {
-        const call = this.pending.take(opaque);
-        call?.fail(new AbortedError(`call to ${addr}`, { cause: signal?.reason }));
-      };
-      const settle = (): void => signal?.removeEventListener('abort', onAbort);
-      const call: PendingCall = {
-        opaque,
-        channel,
-        addr,
-        begin,
-        timeoutMs,
-        timer: null,
-        complete: (response) => {
-          settle();
-          resolve(response);
-        },
-        fail: (error) => {
-          settle();
-          reject(error);
-        },
-      };
-      this.pending.add(call);
-      call.timer = setTimeout(() => {
-        const expired = this.pending.take(opaque);
-        expired?.fail(new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, opaque));
-      }, timerDelay(remaining));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      let written: boolean;
-      try {
-        written = channel.write(request);
-      } catch (error) {
-        // Not encodable (e.g. a code outside the ROCKETMQ header's 16 bits): nothing was sent.
-        this.pending.take(opaque);
-        call.fail(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error }));
-        return;
-      }
-      if (!written) {
-        this.pending.take(opaque);
-        call.fail(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
-      }
-    });
+    const opaque = request.opaque;
+    const call = new OutboundCall(opaque, channel, addr, begin, timeoutMs, request, signal, intercept);
+    const promise = call.promise;
+    this.pending.add(call);
+    call.timer = setTimeout(expireCall, timerDelay(remaining), this.pending, opaque);
+    if (signal !== undefined) {
+      const onAbort = (): void => this.pending.take(opaque)?.fail(new AbortedError(`call to ${addr}`, { cause: signal.reason }));
+      call.onAbort = onAbort;
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    let written: boolean;
+    try {
+      written = channel.write(request);
+    } catch (error) {
+      // Not encodable (e.g. a code outside the ROCKETMQ header's 16 bits): nothing was sent.
+      this.pending.take(opaque);
+      call.fail(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error }));
+      return promise;
+    }
+    if (!written) {
+      this.pending.take(opaque);
+      call.fail(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+    }
+    return promise;
   }
 
   /** Writes a oneway request; resolves once the bytes are handed to the OS. */
@@ -238,7 +304,21 @@ export class RemotingEndpoint {
       return;
     }
     this.inFlight++;
-    entry.executor.run(() => this.process(channel, request, entry.processor)).then(
+    const { executor, processor } = entry;
+    if (executor.tryAcquire()) {
+      // A free slot: run the processor right here. A synchronous answer (the common case) is
+      // written without a single promise; an asynchronous one holds the slot until it settles.
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.process(channel, request, processor);
+      } catch (error) {
+        this.logger.error('request processing failed outside the processor', error);
+      }
+      if (pending === undefined) this.releaseSlot(executor);
+      else pending.then(() => this.releaseSlot(executor));
+      return;
+    }
+    executor.run(() => this.process(channel, request, processor)).then(
       () => this.finishRequest(),
       (error: unknown) => {
         this.finishRequest();
@@ -246,6 +326,11 @@ export class RemotingEndpoint {
         else this.logger.error('request processing failed outside the processor', error);
       },
     );
+  }
+
+  private releaseSlot(executor: Executor): void {
+    executor.release();
+    this.finishRequest();
   }
 
   private finishRequest(): void {
@@ -257,30 +342,54 @@ export class RemotingEndpoint {
     }
   }
 
-  private async process(channel: Channel, request: RemotingCommand, processor: RequestProcessor): Promise<void> {
+  /**
+   * Runs the processor and answers. Returns a promise only when the processor returned one (it
+   * never rejects); processor and hook errors become SYSTEM_ERROR answers.
+   */
+  private process(channel: Channel, request: RemotingCommand, processor: RequestProcessor): Promise<void> | undefined {
     const context: RequestContext = {
       remoteAddress: channel.remoteAddress,
       channel,
       signal: channel.signal,
       receivedAt: performance.now(),
     };
-    let response: RemotingCommand | null;
+    let result: ProcessResult | PromiseLike<ProcessResult>;
     try {
       this.runBeforeHooks(channel.remoteAddress, request);
-      response = (await processor.processRequest(request, context)) ?? null;
+      result = processor.processRequest(request, context);
+    } catch (error) {
+      this.processFailed(channel, request, error);
+      return undefined;
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (response) => this.processed(channel, request, response ?? null),
+        (error: unknown) => this.processFailed(channel, request, error),
+      );
+    }
+    this.processed(channel, request, result ?? null);
+    return undefined;
+  }
+
+  private processed(channel: Channel, request: RemotingCommand, response: RemotingCommand | null): void {
+    try {
       this.runAfterHooks(channel.remoteAddress, request, response);
     } catch (error) {
-      if (error instanceof ExecutorRejectedError) {
-        // A processor with its own pool (e.g. WorkerProcessor) is saturated: flow control, as Java.
-        this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
-        return;
-      }
-      if (request.isOneway()) this.logger.warn(`processor for oneway request code ${request.code} failed`, error);
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+      this.processFailed(channel, request, error);
       return;
     }
     if (response === null || request.isOneway()) return;
     this.answer(channel, request, response);
+  }
+
+  private processFailed(channel: Channel, request: RemotingCommand, error: unknown): void {
+    if (error instanceof ExecutorRejectedError) {
+      // A processor with its own pool (e.g. WorkerProcessor) is saturated: flow control, as Java.
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
+      return;
+    }
+    if (request.isOneway()) this.logger.warn(`processor for oneway request code ${request.code} failed`, error);
+    this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
   }
 
   /** Java answers in the request's opaque with bit 0 set; we also keep the request's header type. */
@@ -304,6 +413,10 @@ export class RemotingEndpoint {
     response.markResponse();
     channel.write(response);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<ProcessResult> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /**

@@ -1,0 +1,183 @@
+/**
+ * The client side of each system the engine benchmark compares. Each keeps one connection to its
+ * server and offers `call()`: send the current payload, resolve when the echo is back (checked).
+ */
+import net from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import { RemotingCommand, ResponseCode, SerializeType } from '../src/protocol/index.js';
+import { RemotingClient } from '../src/transport/index.js';
+import { EXT_FIELDS, EXT_OBJECT, makeBody, makeRawPayload, REQUEST_CODE, type PayloadName } from './engine-payloads.js';
+import { encodeRawFrame, RawFrameReader } from './engine-raw-framing.js';
+import { loadEchoService, type EchoClient, type EchoReply, type EchoRequest } from './engine-grpc-service.js';
+
+export type SystemName = 'raw' | 'rocket-json' | 'rocket-rocketmq' | 'grpc';
+export const SYSTEM_NAMES: readonly SystemName[] = ['raw', 'rocket-json', 'rocket-rocketmq', 'grpc'];
+
+/** Per-call timeout of the systems that have one; a call that takes this long is a bug here. */
+export const CALL_TIMEOUT_MS = 10_000;
+
+export interface BenchClient {
+  readonly system: SystemName;
+  setPayload(payload: PayloadName): void;
+  call(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createClient(system: SystemName, port: number): Promise<BenchClient> {
+  const client = system === 'raw' ? await RawClient.connect(port) : system === 'grpc' ? new GrpcClient(port) : new RocketClient(port, system);
+  client.setPayload('small');
+  await client.call(); // connects, and checks the echo once before anything is timed
+  return client;
+}
+
+function echoMismatch(system: SystemName, expected: number, got: number | undefined): Error {
+  return new Error(`${system}: echo of ${expected} bytes came back as ${got ?? 'nothing'}`);
+}
+
+/** rocket-rpc `RemotingClient.invokeSync`, with JSON or ROCKETMQ headers. */
+class RocketClient implements BenchClient {
+  private readonly client: RemotingClient;
+  private readonly addr: string;
+  private body: Buffer = makeBody('small');
+
+  constructor(
+    port: number,
+    readonly system: 'rocket-json' | 'rocket-rocketmq',
+  ) {
+    this.addr = `127.0.0.1:${port}`;
+    this.client = new RemotingClient({ serializeType: system === 'rocket-json' ? SerializeType.JSON : SerializeType.ROCKETMQ });
+  }
+
+  setPayload(payload: PayloadName): void {
+    this.body = makeBody(payload);
+  }
+
+  call(): Promise<void> {
+    // A fresh command and ext map per call, as an RPC layer above would build them.
+    const body = this.body;
+    const request = new RemotingCommand({ code: REQUEST_CODE, extFields: new Map(EXT_FIELDS), body });
+    return this.client.invokeSync(this.addr, request, CALL_TIMEOUT_MS).then((response) => {
+      if (response.code !== ResponseCode.SUCCESS) throw new Error(`${this.system}: response code ${response.code} (${response.remark})`);
+      if (response.body?.length !== body.length) throw echoMismatch(this.system, body.length, response.body?.length);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+interface RawCall {
+  resolve(payload: Buffer): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The practical limit: request ids in a Map, frames corked per tick (one writev per burst), no
+ * timers, no headers to encode.
+ */
+class RawClient implements BenchClient {
+  readonly system = 'raw';
+  private readonly pending = new Map<number, RawCall>();
+  private readonly reader = new RawFrameReader();
+  private nextId = 0;
+  private corked = false;
+  private payload: Buffer = makeRawPayload('small');
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.reader.push(chunk, this.onFrame);
+      } catch (error) {
+        socket.destroy(error as Error);
+      }
+    });
+    socket.on('error', () => undefined); // 'close' follows and fails the calls
+    socket.on('close', () => {
+      const error = new Error('raw: connection closed');
+      for (const call of this.pending.values()) call.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  static connect(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(new RawClient(socket));
+      });
+    });
+  }
+
+  setPayload(payload: PayloadName): void {
+    this.payload = makeRawPayload(payload);
+  }
+
+  call(): Promise<void> {
+    if (this.socket.destroyed) return Promise.reject(new Error('raw: connection closed'));
+    const id = this.nextId;
+    this.nextId = (this.nextId + 1) >>> 0;
+    const expected = this.payload.length;
+    const frame = encodeRawFrame(id, this.payload);
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    this.socket.write(frame);
+    return new Promise<Buffer>((resolve, reject) => this.pending.set(id, { resolve, reject })).then((payload) => {
+      if (payload.length !== expected) throw echoMismatch('raw', expected, payload.length);
+    });
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
+  private readonly onFrame = (id: number, payload: Buffer): void => {
+    const call = this.pending.get(id);
+    if (call === undefined) return;
+    this.pending.delete(id);
+    call.resolve(payload);
+  };
+
+  close(): Promise<void> {
+    this.socket.destroy();
+    return Promise.resolve();
+  }
+}
+
+/** @grpc/grpc-js unary calls on one channel (one HTTP/2 connection), each with a deadline. */
+class GrpcClient implements BenchClient {
+  readonly system = 'grpc';
+  private readonly client: EchoClient;
+  private request: EchoRequest = { ext: { ...EXT_OBJECT }, body: makeBody('small') };
+
+  constructor(port: number) {
+    const service = loadEchoService();
+    this.client = new service.client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  }
+
+  setPayload(payload: PayloadName): void {
+    this.request = { ext: { ...EXT_OBJECT }, body: makeBody(payload) };
+  }
+
+  call(): Promise<void> {
+    const request = this.request;
+    return new Promise<void>((resolve, reject) => {
+      this.client.echo(request, { deadline: Date.now() + CALL_TIMEOUT_MS }, (error: grpc.ServiceError | null, reply?: EchoReply) => {
+        if (error !== null) reject(error);
+        else if (reply?.body.length !== request.body.length) reject(echoMismatch('grpc', request.body.length, reply?.body.length));
+        else resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    this.client.close();
+    return Promise.resolve();
+  }
+}
