@@ -6,7 +6,7 @@ import type { DiscoveryError } from '../../src/discovery/errors.js';
 import { EtcdServer } from '../support/etcd-server.js';
 import { ETCD, skipReason } from '../support/server-process.js';
 import { ChildProvider } from '../support/child-provider.js';
-import { addrs, waitForError, waitForSet } from '../support/discovery-wait.js';
+import { addrs, waitForError, waitForSet, waitUntil } from '../support/discovery-wait.js';
 
 const skip = skipReason(ETCD);
 
@@ -95,6 +95,26 @@ describe('etcd discovery and registration against a real etcd', { skip }, () => 
     await provider.terminate();
     // With a 60 s TTL only the revoke can remove it within the wait's deadline.
     await waitForSet(source, (set) => set.instances.length === 0, 10_000);
+  });
+
+  test('a lease lost while running (revoked behind the provider’s back) is replaced: the provider is listed again', async () => {
+    const name = service();
+    const provider = registration(name, 20061, 3);
+    const errors: string[] = [];
+    provider.onError((error) => errors.push(error.message));
+    await provider.register();
+    const source = await startedSource(name);
+    const [entry] = (await admin.get(provider.key).exec()).kvs;
+    assert.ok(entry !== undefined);
+    await admin.leaseClient.leaseRevoke({ ID: entry.lease });
+    await waitForSet(source, (set) => set.instances.length === 0);
+    // The next keep-alive learns the lease is gone; a new lease and key follow.
+    await waitForSet(source, (set) => addrs(set) === '127.0.0.1:20061');
+    assert.ok(errors.some((message) => /lease lost/.test(message)), errors.join('\n'));
+    // The watch can report the new key before the registration's own put has resolved.
+    await waitUntil(() => provider.registered);
+    const [again] = (await admin.get(provider.key).exec()).kvs;
+    assert.notEqual(again?.lease, entry.lease);
   });
 
   test('a value that is not a provider record is reported as MALFORMED and not listed', async () => {

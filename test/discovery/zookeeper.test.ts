@@ -6,7 +6,7 @@ import { ZooKeeperServer } from '../support/zookeeper-server.js';
 import { JAVA, skipReason, ZOOKEEPER } from '../support/server-process.js';
 import { ChildProvider } from '../support/child-provider.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { addrs, waitForError, waitForSet } from '../support/discovery-wait.js';
+import { addrs, waitForError, waitForSet, waitUntil } from '../support/discovery-wait.js';
 
 const skip = skipReason(JAVA, ZOOKEEPER);
 
@@ -152,7 +152,8 @@ describe('ZooKeeper session expiry', { skip }, () => {
       // lists it and follows it: it sees the provider leave.
       await waitForSet(observer, (set) => addrs(set) === '127.0.0.1:21051');
       assert.ok(registrationErrors.some((message) => /session expired/.test(message)), registrationErrors.join('\n'));
-      assert.ok(registration.registered);
+      // The observer's watch can fire before the registration's own create has been answered.
+      await waitUntil(() => registration.registered);
       await waitForSet(source, (set) => addrs(set) === '127.0.0.1:21051');
       await registration.deregister();
       await waitForSet(source, (set) => set.instances.length === 0);
