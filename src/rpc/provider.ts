@@ -283,7 +283,9 @@ export function decodeArguments(service: string, method: ContractMethod, argsJso
   }
   const expected = method.args.length;
   if (texts.length !== expected) throw invalidArgument(service, method, null, `wrong number of arguments (${expected} expected; ${texts.length} given)`);
-  const args = new Array<unknown>(expected);
+  // One slot more: the provider appends the call context.
+  const args = new Array<unknown>(expected + 1);
+  args.length = expected;
   let asynchronous: Array<Promise<void>> | null = null;
   for (let i = 0; i < expected; i++) {
     let value: unknown;
