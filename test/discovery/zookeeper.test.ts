@@ -127,7 +127,9 @@ describe('ZooKeeper session expiry', { skip }, () => {
     // is connected directly and sees what the server sees.
     const proxy = await new TcpProxy(Number(server.connectionString.split(':')[1])).start();
     const registration = new ZooKeeperRegistration({ connectionString: proxy.address, service: 'Expiry', endpoint: { host: '127.0.0.1', port: 21051 }, sessionTimeoutMs: SESSION_MS });
-    const source = new ZooKeeperSource({ connectionString: proxy.address, service: 'Expiry', sessionTimeoutMs: SESSION_MS });
+    // The consumer's session is shorter than the provider's: once the provider's has expired (the
+    // observer sees its node go), the consumer's has certainly expired too.
+    const source = new ZooKeeperSource({ connectionString: proxy.address, service: 'Expiry', sessionTimeoutMs: 600 });
     const observer = new ZooKeeperSource({ connectionString: server.connectionString, service: 'Expiry', sessionTimeoutMs: SESSION_MS });
     const registrationErrors: string[] = [];
     registration.onError((error) => registrationErrors.push(error.message));
