@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { encodeCommand } from '../protocol/frame.js';
@@ -44,7 +45,8 @@ export class Channel extends EventEmitter<ChannelEvents> {
   private readonly decoder: FrameDecoder;
   private readonly maxIdleMs: number;
   private idleTimer: NodeJS.Timeout | null = null;
-  private lastActivity = Date.now();
+  /** `performance.now()`: idleness is measured on a monotonic clock, immune to wall-clock steps. */
+  private lastActivity = performance.now();
   private queued: Buffer[] = [];
   private queuedBytes = 0;
   private queuedCallbacks: WriteCallback[] | null = null;
@@ -110,7 +112,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
       if (callbacks !== null) for (const callback of callbacks) callback(new Error(`channel to ${this.remoteAddress} closed before the write`));
       return;
     }
-    this.lastActivity = Date.now();
+    this.lastActivity = performance.now();
     const done = callbacks === null ? undefined : (error: Error | null | undefined) => {
       // Node reports a write that destroy() cut short as a success (stream_base_commons
       // onWriteComplete); a channel closed before its write completed did not write it.
@@ -151,7 +153,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
   }
 
   private onData(chunk: Buffer): void {
-    this.lastActivity = Date.now();
+    this.lastActivity = performance.now();
     try {
       this.decoder.push(chunk, this.emitCommand);
     } catch (error) {
@@ -162,7 +164,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
 
   private armIdleTimer(delayMs: number): void {
     this.idleTimer = setTimeout(() => {
-      const idleFor = Date.now() - this.lastActivity;
+      const idleFor = performance.now() - this.lastActivity;
       if (idleFor >= this.maxIdleMs) {
         this.emit('idle');
         this.close(null);

@@ -8,13 +8,33 @@ import { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import type { TestContext } from 'node:test';
 import { decodeCommand, encodeCommand } from '../../src/protocol/frame.js';
-import type { RemotingCommand } from '../../src/protocol/command.js';
-import type { SerializeType } from '../../src/protocol/codes.js';
+import { RemotingCommand } from '../../src/protocol/command.js';
+import { SerializeType } from '../../src/protocol/codes.js';
 import { vector } from './shared.js';
 
 /** The exact bytes of a vector's frame. */
 export function vectorFrame(name: string): Buffer {
   return Buffer.from(vector(name).frameHex, 'hex');
+}
+
+/**
+ * The command a vector describes, ready to send: explicit opaque (so the bytes compare), the
+ * oneway bit cleared (invokeOneway sets it), ext fields in the vector's order.
+ */
+export function vectorCommand(name: string): RemotingCommand {
+  const v = vector(name);
+  const c = v.command;
+  return new RemotingCommand({
+    code: c.code,
+    language: c.language,
+    version: c.version,
+    opaque: c.opaque,
+    flag: c.flag & ~2,
+    remark: c.remark,
+    extFields: c.extFields === null ? null : new Map(Object.entries(c.extFields)),
+    body: c.bodyHex === null ? null : Buffer.from(c.bodyHex, 'hex'),
+    serializeType: v.serializeType === 'JSON' ? SerializeType.JSON : SerializeType.ROCKETMQ,
+  });
 }
 
 export function frameOf(command: RemotingCommand, type?: SerializeType): Buffer {

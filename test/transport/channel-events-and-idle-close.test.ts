@@ -124,3 +124,26 @@ test('a throwing channel listener is logged and does not disturb the connection'
   await connected.reached(1);
   await logger.waitFor((entry) => entry.level === 'error' && entry.message.includes('listener threw'));
 });
+
+test('idleness is measured on a monotonic clock: a wall-clock step does not keep an idle connection open', { timeout: 20_000 }, async (t) => {
+  const serverSide = recorder();
+  const maxIdleMs = 300;
+  const { addr } = await startServer(t, { maxIdleMs }, (s) => {
+    s.registerProcessor(1, () => response(0));
+    s.on('channel', serverSide.on);
+  });
+  const { client } = newClient(t);
+  const lastTraffic = performance.now();
+  await client.invokeSync(addr, request(1), 5000);
+  // The system clock is stepped back an hour (NTP, a restored VM) while the connection sits idle.
+  const realNow = Date.now;
+  t.after(() => {
+    Date.now = realNow;
+  });
+  Date.now = () => realNow() - 3_600_000;
+  await serverSide.closed;
+  Date.now = realNow;
+  const quietFor = performance.now() - lastTraffic;
+  assert.deepEqual(serverSide.events.map((e) => e.type), ['CONNECT', 'IDLE', 'CLOSE']);
+  assert.ok(quietFor < 10_000, `closed after ${Math.round(quietFor)} ms of silence, not an hour`);
+});

@@ -10,8 +10,9 @@ import { RemotingCommand } from '../../src/protocol/command.js';
 import { decodeCommand } from '../../src/protocol/frame.js';
 import { SerializeType } from '../../src/protocol/codes.js';
 import { Executor } from '../../src/transport/executor.js';
+import type { Channel } from '../../src/transport/channel.js';
 import { Counter, deferred, request, response, startServer } from '../support/transport-harness.js';
-import { frameOf, frameType, jsonFrame, rawConnect, vectorFrame } from '../support/transport-raw.js';
+import { frameOf, frameType, jsonFrame, rawConnect, vectorCommand, vectorFrame } from '../support/transport-raw.js';
 import { loadVectors, vector } from '../support/shared.js';
 
 const SAY_HELLO = 'public abstract java.lang.String com.uext.remote.rf.service.ServiceHello.sayHello(java.lang.String,java.lang.String)';
@@ -174,3 +175,30 @@ test('Java oneway request frames run their processor and get nothing back', asyn
   await server.close({ graceMs: 5000 });
   assert.deepEqual(await peer.framesUntilClosed(), []);
 });
+
+for (const type of ['json', 'rocketmq'] as const) {
+  test(`${type}: our server calls a Java client over its connection (sync, async, oneway) in Java bytes and reads its answers`, async (t) => {
+    const connected = deferred<Channel>();
+    const { server, port } = await startServer(t, {}, (s) =>
+      s.on('channel', (event) => {
+        if (event.type === 'CONNECT') connected.resolve(event.channel);
+      }),
+    );
+    const java = await rawConnect(t, port);
+    const channel = await connected.promise;
+    const calls = [
+      { request: `${type}-seed-rpc-request`, answer: `${type}-seed-rpc-response`, body: '"hello a b"', invoke: server.invokeSync.bind(server) },
+      { request: `${type}-seed-rpc-request-integer`, answer: `${type}-seed-rpc-response-integer`, body: '1003', invoke: server.invokeAsyncPromise.bind(server) },
+    ];
+    for (const call of calls) {
+      const pending = call.invoke(channel, vectorCommand(call.request), 10_000);
+      assert.equal((await java.nextFrame()).toString('hex'), vector(call.request).frameHex, `${call.request}: the server writes Java's bytes`);
+      await java.write(vectorFrame(call.answer));
+      const answer = await pending;
+      assert.equal(answer.code, 0);
+      assert.equal(Buffer.from(answer.body!).toString(), call.body);
+    }
+    await server.invokeOneway(channel, vectorCommand(`${type}-seed-rpc-request-oneway`), 10_000);
+    assert.equal((await java.nextFrame()).toString('hex'), vector(`${type}-seed-rpc-request-oneway`).frameHex);
+  });
+}
