@@ -83,15 +83,14 @@ export class EtcdSource extends SourceBase {
       this.#entries.clear();
       for (const kv of response.kvs) this.#put(kv);
       const revision = BigInt(response.header.revision);
-      const watcher = await client
+      // The listing is current as of `revision`; the watch delivers everything after it whenever
+      // it connects, so the listing is published now rather than after the watch is confirmed
+      // (`create()` would wait for that forever if etcd went away between the two).
+      const watcher = client
         .watch()
         .prefix(this.#prefix)
         .startRevision((revision + 1n).toString())
-        .create();
-      if (this.closed) {
-        await watcher.cancel();
-        return;
-      }
+        .watcher();
       this.#watch(watcher);
       this.#failures = 0;
       this.#publishEntries();
