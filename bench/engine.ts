@@ -245,13 +245,11 @@ const MAX_ERRORS = 100;
 /**
  * Keeps `inFlight` calls going (each worker awaits its call, then issues the next). The first
  * `warmupMs` are discarded; then calls completing in the next `durationMs` are counted and their
- * latencies recorded; CPU of both processes is read at the window's two ends.
+ * latencies recorded; CPU of both processes is read at the window's two ends (set by timers, so a
+ * system whose answers come in rare bursts is measured over the same window as the others).
  */
 async function measure(client: BenchClient, server: ServerProcess, inFlight: number, warmupMs: number, durationMs: number): Promise<Measurement> {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000_000, numberOfSignificantValueDigits: 3 });
-  const begin = performance.now();
-  const measureAt = begin + warmupMs;
-  const stopAt = measureAt + durationMs;
   let phase: 'warmup' | 'measure' | 'stopped' = 'warmup';
   let calls = 0;
   let errors = 0;
@@ -282,28 +280,27 @@ async function measure(client: BenchClient, server: ServerProcess, inFlight: num
     machineEnd = machineBusyUs();
   };
 
+  const startTimer = setTimeout(() => startWindow(performance.now()), warmupMs);
+  const stopTimer = setTimeout(() => endWindow(performance.now()), warmupMs + durationMs);
   const worker = async (): Promise<void> => {
-    for (;;) {
+    while (phase !== 'stopped') {
       const t0 = performance.now();
       try {
         await client.call();
       } catch (error) {
         errors++;
         firstError ??= error;
-        if (errors >= MAX_ERRORS && phase !== 'stopped') endWindow(performance.now());
-      }
-      const t1 = performance.now();
-      if (phase === 'measure') {
-        if (t1 < stopAt) {
-          calls++;
-          histogram.recordValue(Math.max(1, Math.round((t1 - t0) * 1e6)));
-        } else {
-          endWindow(t1);
+        if (errors >= MAX_ERRORS) {
+          clearTimeout(startTimer);
+          clearTimeout(stopTimer);
+          phase = 'stopped';
         }
-      } else if (phase === 'warmup' && t1 >= measureAt) {
-        startWindow(t1);
+        continue;
       }
-      if (phase === 'stopped') return;
+      if (phase === 'measure') {
+        calls++;
+        histogram.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1e6)));
+      }
     }
   };
 
@@ -315,16 +312,17 @@ async function measure(client: BenchClient, server: ServerProcess, inFlight: num
   clearTimeout(drainTimer);
   if (!drained) throw new Error(`${client.system}: calls still running ${drainLimitMs} ms after the case started`);
   if (errors > 0) console.error(`  ${client.system}: ${errors} failed calls, first:`, firstError);
-  if (serverCpuStart === null || serverCpuEnd === null) throw new Error(`${client.system}: no call completed in the measuring window`);
+  if (errors >= MAX_ERRORS) throw new Error(`${client.system}: ${errors} calls failed; stopped`, { cause: firstError });
+  if (serverCpuStart === null || serverCpuEnd === null) throw new Error(`${client.system}: the measuring window never closed`);
   const serverCpu = (await serverCpuEnd) - (await serverCpuStart);
   const seconds = (windowEnd - windowStart) / 1000;
-  const perCall = (cpuUs: number): number => (calls === 0 ? 0 : cpuUs / calls);
+  const perCall = (cpuUs: number): number => (calls === 0 ? Number.NaN : cpuUs / calls);
   return {
     calls,
     seconds,
     callsPerSec: calls / seconds,
-    p50Us: histogram.getValueAtPercentile(50) / 1000,
-    p99Us: histogram.getValueAtPercentile(99) / 1000,
+    p50Us: calls === 0 ? Number.NaN : histogram.getValueAtPercentile(50) / 1000,
+    p99Us: calls === 0 ? Number.NaN : histogram.getValueAtPercentile(99) / 1000,
     clientCpuUsPerCall: perCall(clientCpuEnd - clientCpuStart),
     serverCpuUsPerCall: perCall(serverCpu),
     clientCpuPct: (clientCpuEnd - clientCpuStart) / (seconds * 1e4),
@@ -368,6 +366,9 @@ interface CaseResult extends Measurement {
   callsVsGrpc: number | null;
   p50VsRaw: number | null;
 }
+
+/** a / b, or null when either is missing or zero (a case in which no call completed). */
+const quotient = (a: number, b: number): number | null => (a > 0 && b > 0 ? a / b : null);
 
 const modeLabel = (inFlight: number): string => (inFlight === 1 ? 'seq' : String(inFlight));
 const isTargetCase = (payload: PayloadName, inFlight: number): boolean => payload === 'small' && (inFlight === 1 || inFlight === TARGET_IN_FLIGHT);
@@ -434,9 +435,9 @@ async function run(options: Options, pinned: boolean): Promise<CaseResult[]> {
             inFlight,
             system,
             rounds,
-            callsVsRaw: raw === undefined ? null : measured.callsPerSec / raw.callsPerSec,
-            callsVsGrpc: grpc === undefined ? null : measured.callsPerSec / grpc.callsPerSec,
-            p50VsRaw: raw === undefined ? null : measured.p50Us / raw.p50Us,
+            callsVsRaw: raw === undefined ? null : quotient(measured.callsPerSec, raw.callsPerSec),
+            callsVsGrpc: grpc === undefined ? null : quotient(measured.callsPerSec, grpc.callsPerSec),
+            p50VsRaw: raw === undefined ? null : quotient(measured.p50Us, raw.p50Us),
           });
         }
       }
@@ -452,6 +453,7 @@ async function run(options: Options, pinned: boolean): Promise<CaseResult[]> {
 // Report
 
 const ratio = (value: number | null): string => (value === null ? '' : `${value.toFixed(2)}×`);
+const orNone = (value: number): number | string => (Number.isFinite(value) ? value : 'none');
 
 interface TargetCheck {
   system: SystemName;
@@ -483,10 +485,10 @@ function report(options: Options, pinned: boolean, results: readonly CaseResult[
       .map((result) => ({
         name: `${modeLabel(result.inFlight).padStart(4)}  ${result.system}`,
         'calls/s': Math.round(result.callsPerSec),
-        'p50 µs': result.p50Us,
-        'p99 µs': result.p99Us,
-        'client µs/call': result.clientCpuUsPerCall,
-        'server µs/call': result.serverCpuUsPerCall,
+        'p50 µs': orNone(result.p50Us),
+        'p99 µs': orNone(result.p99Us),
+        'client µs/call': orNone(result.clientCpuUsPerCall),
+        'server µs/call': orNone(result.serverCpuUsPerCall),
         'client cpu%': Math.round(result.clientCpuPct),
         'server cpu%': Math.round(result.serverCpuPct),
         'other cpu%': Number.isNaN(result.otherCpuPct) ? '' : Math.round(result.otherCpuPct),
