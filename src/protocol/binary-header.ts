@@ -15,12 +15,8 @@ function checkShort(value: number, field: string): void {
   }
 }
 
-/** Most bytes `writeBinaryHeader` can write for `command`; also checks the fixed fields. */
+/** Most bytes `writeBinaryHeader` can write for `command`. */
 export function binaryHeaderBound(command: RemotingCommand): number {
-  checkShort(command.code, 'code');
-  checkShort(command.version, 'version');
-  checkInt32(command.opaque, 'opaque');
-  checkInt32(command.flag, 'flag');
   let bound = MIN_HEADER_LENGTH;
   if (command.remark !== null) bound += utf8Bound(command.remark);
   const ext = command.extFields;
@@ -34,17 +30,23 @@ export function binaryHeaderBound(command: RemotingCommand): number {
 }
 
 /**
- * Writes the header at `target[at]` (room for `binaryHeaderBound` bytes); returns the offset after
- * it. String lengths are written after their strings, so each string is encoded exactly once.
+ * Writes the header at `target[at]`; returns the offset after it, or -1 when it would pass `limit`
+ * (the caller then sizes the frame with `binaryHeaderBound` and writes again). String lengths are
+ * written after their strings, so each string is encoded exactly once.
  */
-export function writeBinaryHeader(command: RemotingCommand, target: Buffer, at: number): number {
+export function writeBinaryHeader(command: RemotingCommand, target: Buffer, at: number, limit: number): number {
+  checkShort(command.code, 'code');
+  checkShort(command.version, 'version');
+  checkInt32(command.opaque, 'opaque');
+  checkInt32(command.flag, 'flag');
+  const remark = command.remark;
+  if (at + MIN_HEADER_LENGTH + (remark === null ? 0 : utf8Bound(remark)) > limit) return -1;
   writeInt16(target, at, command.code);
   target[at + 2] = languageCode(command.language);
   writeInt16(target, at + 3, command.version);
   writeInt32(target, at + 5, command.opaque);
   writeInt32(target, at + 9, command.flag);
   at += 17;
-  const remark = command.remark;
   // Java writes an empty remark like a null one: length 0 (§3).
   const remarkEnd = remark === null || remark === '' ? at : writeJavaUtf8(target, at, remark);
   writeInt32(target, at - 4, remarkEnd - at);
@@ -53,6 +55,8 @@ export function writeBinaryHeader(command: RemotingCommand, target: Buffer, at: 
   const ext = command.extFields;
   if (ext !== null) {
     for (const [key, value] of ext) {
+      checkExtEntry(key, value);
+      if (at + 6 + utf8Bound(key) + utf8Bound(value) > limit) return -1;
       const keyEnd = writeJavaUtf8(target, at + 2, key);
       const keyLength = keyEnd - at - 2;
       if (keyLength > 0x7fff) {

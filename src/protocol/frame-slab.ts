@@ -21,8 +21,12 @@ let used = 0;
 let target: Buffer = slab;
 let start = 0;
 
+/** Frames up to this size can be written into the slab without sizing them first. */
+export const SLAB_FRAME_ROOM = MAX_SLAB_FRAME;
+
 /**
  * Reserves `bound` bytes and returns the buffer to write into; writing starts at `reservedStart()`.
+ * `reserveFrame(SLAB_FRAME_ROOM)` gives slab room for any small frame before its size is known.
  */
 export function reserveFrame(bound: number): Buffer {
   if (bound > MAX_SLAB_FRAME) {

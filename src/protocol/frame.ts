@@ -3,7 +3,7 @@ import { RemotingCommand } from './command.js';
 import { DEFAULT_MAX_FRAME_LENGTH, SerializeType } from './codes.js';
 import { binaryHeaderBound, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
 import { readInt32, writeInt32 } from './int-bytes.js';
-import { commitFrame, reservedStart, reserveFrame } from './frame-slab.js';
+import { commitFrame, reservedStart, reserveFrame, SLAB_FRAME_ROOM } from './frame-slab.js';
 import { jsonHeaderBound, writeJsonHeader } from './json-header.js';
 import { readJsonHeader } from './json-header-reader.js';
 
@@ -12,25 +12,44 @@ const MAX_HEADER_LENGTH = 0xffffff;
 /**
  * The whole frame for `command` (length prefix included), with the header in `serializeType`
  * (default: the command's own). REMOTING.md §1. The header is written straight into the frame, each
- * string encoded once; see frame-slab.ts for where small frames live.
+ * string encoded once. A small frame is written into slab room without being sized first; one that
+ * does not fit is sized (an upper bound) and written again into its own memory (frame-slab.ts).
  */
 export function encodeCommand(command: RemotingCommand, serializeType: SerializeType = command.serializeType): Buffer {
+  if (serializeType !== SerializeType.JSON && serializeType !== SerializeType.ROCKETMQ) {
+    throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${String(serializeType)}`);
+  }
+  const bodyLength = command.body === null ? 0 : command.body.length;
+  if (8 + bodyLength < SLAB_FRAME_ROOM) {
+    const target = reserveFrame(SLAB_FRAME_ROOM);
+    const start = reservedStart();
+    const headerEnd = writeHeader(command, serializeType, target, start + 8, start + SLAB_FRAME_ROOM - bodyLength);
+    if (headerEnd >= 0) return finishFrame(command, serializeType, target, start, headerEnd);
+  }
+  // A large frame: size it (an upper bound), then write it; with room for the bound it cannot run out.
+  const target = reserveFrame(8 + headerBound(command, serializeType) + bodyLength);
+  const start = reservedStart();
+  return finishFrame(command, serializeType, target, start, writeHeader(command, serializeType, target, start + 8, Number.POSITIVE_INFINITY));
+}
+
+function writeHeader(command: RemotingCommand, serializeType: SerializeType, target: Buffer, at: number, limit: number): number {
+  return serializeType === SerializeType.JSON ? writeJsonHeader(command, target, at, limit) : writeBinaryHeader(command, target, at, limit);
+}
+
+/** Writes the length words and the body after a header written at `start + 8`; returns the frame. */
+function finishFrame(command: RemotingCommand, serializeType: SerializeType, target: Buffer, start: number, headerEnd: number): Buffer {
   const body = command.body;
   const bodyLength = body === null ? 0 : body.length;
-  let bound: number;
-  if (serializeType === SerializeType.JSON) bound = jsonHeaderBound(command);
-  else if (serializeType === SerializeType.ROCKETMQ) bound = binaryHeaderBound(command);
-  else throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${String(serializeType)}`);
-  const target = reserveFrame(8 + bound + bodyLength);
-  const start = reservedStart();
-  const headerEnd =
-    serializeType === SerializeType.JSON ? writeJsonHeader(command, target, start + 8) : writeBinaryHeader(command, target, start + 8);
   const headerLength = headerEnd - start - 8;
   checkHeaderLength(headerLength);
   writeInt32(target, start, 4 + headerLength + bodyLength);
   writeInt32(target, start + 4, (serializeType << 24) | headerLength);
   if (body !== null && bodyLength > 0) target.set(body, headerEnd);
   return commitFrame(headerEnd + bodyLength);
+}
+
+function headerBound(command: RemotingCommand, serializeType: SerializeType): number {
+  return serializeType === SerializeType.JSON ? jsonHeaderBound(command) : binaryHeaderBound(command);
 }
 
 function checkHeaderLength(length: number): void {

@@ -9,8 +9,10 @@ import { javaWireText, writeSurrogate } from './utf8.js';
  * It is written straight into the frame's bytes: no intermediate string, no second encoding pass.
  */
 
-/** Bytes for the property names, punctuation and four int32 values of the largest header. */
-const FIXED_BOUND = 160;
+/** Most bytes before the first ext entry: `{"code":<int32>,"extFields":{`. */
+const HEAD_BOUND = 40;
+/** Most bytes after the last ext entry, strings aside: `},"flag":<int32>,…,"version":<int32>}`. */
+const TAIL_BOUND = 128;
 /** Longest form of one UTF-16 unit in a JSON string: `\u0000`. */
 const MAX_ESCAPED_UNIT = 6;
 /** Strings at least this long and free of characters to escape go through Node's native encoder. */
@@ -35,13 +37,9 @@ function stringBound(text: string): number {
   return 2 + MAX_ESCAPED_UNIT * text.length;
 }
 
-/** Most bytes `writeJsonHeader` can write for `command`; also checks the int fields. */
+/** Most bytes `writeJsonHeader` can write for `command`. */
 export function jsonHeaderBound(command: RemotingCommand): number {
-  checkInt32(command.code, 'code');
-  checkInt32(command.version, 'version');
-  checkInt32(command.opaque, 'opaque');
-  checkInt32(command.flag, 'flag');
-  let bound = FIXED_BOUND;
+  let bound = HEAD_BOUND + TAIL_BOUND;
   if (command.language !== null) bound += stringBound(command.language);
   if (command.remark !== null) bound += stringBound(command.remark);
   const ext = command.extFields;
@@ -54,8 +52,19 @@ export function jsonHeaderBound(command: RemotingCommand): number {
   return bound;
 }
 
-/** Writes the header at `target[at]` (room for `jsonHeaderBound` bytes); returns the offset after it. */
-export function writeJsonHeader(command: RemotingCommand, target: Buffer, at: number): number {
+/**
+ * Writes the header at `target[at]`; returns the offset after it, or -1 when it would pass `limit`
+ * (the caller then sizes the frame with `jsonHeaderBound` and writes again).
+ */
+export function writeJsonHeader(command: RemotingCommand, target: Buffer, at: number, limit: number): number {
+  checkInt32(command.code, 'code');
+  checkInt32(command.version, 'version');
+  checkInt32(command.opaque, 'opaque');
+  checkInt32(command.flag, 'flag');
+  const { language, remark } = command;
+  // Room for everything after the ext entries, kept free while they are written.
+  const rest = TAIL_BOUND + (language === null ? 0 : stringBound(language)) + (remark === null ? 0 : stringBound(remark));
+  if (at + HEAD_BOUND + rest > limit) return -1;
   at = writeFragment(target, at, CODE);
   at = writeInt(target, at, command.code);
   const ext = command.extFields;
@@ -63,6 +72,8 @@ export function writeJsonHeader(command: RemotingCommand, target: Buffer, at: nu
     at = writeFragment(target, at, EXT_FIELDS);
     let first = true;
     for (const [key, value] of ext) {
+      checkExtEntry(key, value);
+      if (at + 2 + stringBound(key) + stringBound(value) + rest > limit) return -1;
       if (!first) target[at++] = 0x2c;
       first = false;
       at = writeJsonString(target, at, key);
@@ -73,15 +84,15 @@ export function writeJsonHeader(command: RemotingCommand, target: Buffer, at: nu
   }
   at = writeFragment(target, at, FLAG);
   at = writeInt(target, at, command.flag);
-  if (command.language !== null) {
+  if (language !== null) {
     at = writeFragment(target, at, LANGUAGE);
-    at = writeJsonString(target, at, command.language);
+    at = writeJsonString(target, at, language);
   }
   at = writeFragment(target, at, OPAQUE);
   at = writeInt(target, at, command.opaque);
-  if (command.remark !== null) {
+  if (remark !== null) {
     at = writeFragment(target, at, REMARK);
-    at = writeJsonString(target, at, command.remark);
+    at = writeJsonString(target, at, remark);
   }
   at = writeFragment(target, at, SERIALIZE_TYPE_AND_VERSION);
   at = writeInt(target, at, command.version);
@@ -91,8 +102,9 @@ export function writeJsonHeader(command: RemotingCommand, target: Buffer, at: nu
 
 /** The header text exactly as it goes on the wire (unpaired surrogates already `?`). */
 export function encodeJsonHeader(command: RemotingCommand): string {
-  const buffer = Buffer.allocUnsafe(jsonHeaderBound(command));
-  return buffer.toString('utf8', 0, writeJsonHeader(command, buffer, 0));
+  const bound = jsonHeaderBound(command);
+  const buffer = Buffer.allocUnsafe(bound);
+  return buffer.toString('utf8', 0, writeJsonHeader(command, buffer, 0, bound));
 }
 
 /** Reads a JSON header given as text or bytes; see `readJsonHeader`. */

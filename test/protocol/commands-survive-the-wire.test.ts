@@ -125,3 +125,22 @@ test('large frames get their own allocation, never pinning much more memory than
     }
   }
 });
+
+test('frames of any size around the slab room encode and decode (header and body sizes near 8 KiB)', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 10_000 }),
+      fc.integer({ min: 0, max: 10_000 }),
+      fc.constantFrom('a', 'é', '中', '😀', '"', '\u0001'),
+      fc.constantFrom(SerializeType.JSON, SerializeType.ROCKETMQ),
+      (remarkLength, bodyLength, unit, type) => {
+        const remark = unit.repeat(Math.ceil(remarkLength / unit.length));
+        const command = new RemotingCommand({ code: 1, opaque: 1, remark, extFields: { k: remark.slice(0, 100) }, body: Buffer.alloc(bodyLength, 1) });
+        const decoded = decodeCommand(encodeCommand(command, type));
+        assert.equal(decoded.remark, remark === '' && type === SerializeType.ROCKETMQ ? null : remark);
+        assert.equal(decoded.body === null ? 0 : decoded.body.length, bodyLength);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
