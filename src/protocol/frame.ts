@@ -104,15 +104,8 @@ export function decodeFrameContent(bytes: Buffer, start: number, end: number): R
   if (type === SerializeType.JSON) fields = readJsonHeader(bytes, headerStart, headerEnd);
   else if (type === SerializeType.ROCKETMQ) fields = decodeBinaryHeader(bytes, headerStart, headerEnd);
   else throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${type}`);
-  return new RemotingCommand({
-    code: fields.code,
-    language: fields.language,
-    version: fields.version,
-    opaque: fields.opaque,
-    flag: fields.flag,
-    remark: fields.remark,
-    extFields: fields.extFields,
-    body: headerEnd < end ? bytes.subarray(headerEnd, end) : null,
-    serializeType: type,
-  });
+  const command = new RemotingCommand(fields);
+  command.body = headerEnd < end ? bytes.subarray(headerEnd, end) : null;
+  command.serializeType = type;
+  return command;
 }
