@@ -1,14 +1,17 @@
 /**
- * Memory for encoded frames. The encoder knows only an upper bound of a frame's size before it
- * writes it (string lengths in UTF-8 and JSON escapes are found while writing), so it writes into
- * room for the bound and keeps exactly what it wrote:
+ * Memory for encoded frames. A frame's size is known only once it is written (UTF-8 lengths and
+ * JSON escapes are found while writing), so the encoder writes into room that is large enough and
+ * keeps exactly what it wrote:
  *
- * - small frames are carved from a shared slab, like Node's own `Buffer.allocUnsafe` pool: the
- *   returned buffer is a view of the slab (do not transfer its `.buffer` to a worker);
- * - larger frames get their own allocation, copied down to the exact size when the bound was loose
- *   by more than a little, so a frame never pins much memory it does not use.
+ * - small frames are written into the free part of a shared slab, like Node's own
+ *   `Buffer.allocUnsafe` pool: the returned buffer is a view of the slab (do not transfer its
+ *   `.buffer` to a worker), and the next frame starts right after it;
+ * - larger frames get their own allocation, sized by an upper bound and copied down to the exact
+ *   size when the bound was loose by more than a little, so a frame never pins much memory it does
+ *   not use.
  *
- * Single-threaded and synchronous: `reserve` and `commit` are always paired within one encode call.
+ * Single-threaded and synchronous: `reserveFrame` and `commitFrame` are paired within one encode
+ * call (a reservation that is not committed is simply reused).
  */
 const SLAB_SIZE = 64 * 1024;
 /** Frames whose bound exceeds this get their own allocation. */
