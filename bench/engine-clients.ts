@@ -72,13 +72,19 @@ interface RawCall {
   reject(error: Error): void;
 }
 
+/** Calls in flight are found by `id & RAW_SLOT_MASK`; ids are sequential, so this never collides. */
+const RAW_SLOTS = 1 << 16;
+const RAW_SLOT_MASK = RAW_SLOTS - 1;
+
 /**
- * The practical limit: request ids in a Map, frames corked per tick (one writev per burst), no
- * timers, no headers to encode.
+ * The practical limit: request ids in a plain array (a `Map` with this churn costs a lot of GC, see
+ * src/transport/opaque-table.ts), frames corked per tick (one writev per burst), no timers, no
+ * headers to encode.
  */
 class RawClient implements BenchClient {
   readonly system = 'raw';
-  private readonly pending = new Map<number, RawCall>();
+  private readonly pending: Array<RawCall | undefined> = new Array<RawCall | undefined>(RAW_SLOTS).fill(undefined);
+  private inFlight = 0;
   private readonly reader = new RawFrameReader();
   private nextId = 0;
   private corked = false;
@@ -95,8 +101,12 @@ class RawClient implements BenchClient {
     socket.on('error', () => undefined); // 'close' follows and fails the calls
     socket.on('close', () => {
       const error = new Error('raw: connection closed');
-      for (const call of this.pending.values()) call.reject(error);
-      this.pending.clear();
+      for (let i = 0; i < RAW_SLOTS; i++) {
+        const call = this.pending[i];
+        this.pending[i] = undefined;
+        call?.reject(error);
+      }
+      this.inFlight = 0;
     });
   }
 
@@ -117,6 +127,7 @@ class RawClient implements BenchClient {
 
   call(): Promise<void> {
     if (this.socket.destroyed) return Promise.reject(new Error('raw: connection closed'));
+    if (this.inFlight >= RAW_SLOTS) return Promise.reject(new Error(`raw: more than ${RAW_SLOTS} calls in flight`));
     const id = this.nextId;
     this.nextId = (this.nextId + 1) >>> 0;
     const expected = this.payload.length;
@@ -127,7 +138,8 @@ class RawClient implements BenchClient {
       process.nextTick(this.uncork);
     }
     this.socket.write(frame);
-    return new Promise<Buffer>((resolve, reject) => this.pending.set(id, { resolve, reject })).then((payload) => {
+    this.inFlight++;
+    return new Promise<Buffer>((resolve, reject) => (this.pending[id & RAW_SLOT_MASK] = { resolve, reject })).then((payload) => {
       if (payload.length !== expected) throw echoMismatch('raw', expected, payload.length);
     });
   }
@@ -138,9 +150,11 @@ class RawClient implements BenchClient {
   };
 
   private readonly onFrame = (id: number, payload: Buffer): void => {
-    const call = this.pending.get(id);
+    const slot = id & RAW_SLOT_MASK;
+    const call = this.pending[slot];
     if (call === undefined) return;
-    this.pending.delete(id);
+    this.pending[slot] = undefined;
+    this.inFlight--;
     call.resolve(payload);
   };
 

@@ -1,5 +1,6 @@
 import type { RemotingCommand } from '../protocol/command.js';
 import type { Channel } from './channel.js';
+import { OpaqueTable } from './opaque-table.js';
 
 /** One request waiting for its response. Exactly one of `complete` / `fail` is ever called. */
 export interface PendingCall {
@@ -20,14 +21,15 @@ export interface PendingCall {
  * connection closed); whoever takes it settles it, so nothing can settle twice.
  */
 export class PendingRequests {
-  private readonly calls = new Map<number, PendingCall>();
+  /** Not a `Map`: see opaque-table.ts for what a `Map` with this much churn does to the GC. */
+  private readonly calls = new OpaqueTable<PendingCall>();
 
   get size(): number {
     return this.calls.size;
   }
 
   has(opaque: number): boolean {
-    return this.calls.has(opaque);
+    return this.calls.get(opaque) !== undefined;
   }
 
   add(call: PendingCall): void {
@@ -48,19 +50,15 @@ export class PendingRequests {
 
   /** Fails every call waiting on `channel` at once (fail fast, REMOTING.md §7.6). */
   failChannel(channel: Channel, makeError: (call: PendingCall) => Error): void {
-    for (const call of this.calls.values()) {
-      if (call.channel === channel) {
-        this.take(call.opaque);
-        call.fail(makeError(call));
-      }
+    for (const call of this.calls.snapshot()) {
+      if (call.channel === channel && this.takeCall(call)) call.fail(makeError(call));
     }
   }
 
   /** Every call still waiting, e.g. for a final shutdown. */
   failAll(makeError: (call: PendingCall) => Error): void {
-    for (const call of [...this.calls.values()]) {
-      this.take(call.opaque);
-      call.fail(makeError(call));
+    for (const call of this.calls.snapshot()) {
+      if (this.takeCall(call)) call.fail(makeError(call));
     }
   }
 
@@ -70,13 +68,20 @@ export class PendingRequests {
    */
   sweep(now: number, graceMs: number, makeError: (call: PendingCall) => Error): number {
     let swept = 0;
-    for (const call of this.calls.values()) {
-      if (call.begin + call.timeoutMs + graceMs <= now) {
-        this.take(call.opaque);
+    for (const call of this.calls.snapshot()) {
+      if (call.begin + call.timeoutMs + graceMs <= now && this.takeCall(call)) {
         call.fail(makeError(call));
         swept++;
       }
     }
+    this.calls.shrinkToFit();
     return swept;
+  }
+
+  /** Takes `call` if it is still the one waiting under its opaque (a snapshot can be stale). */
+  private takeCall(call: PendingCall): boolean {
+    if (this.calls.get(call.opaque) !== call) return false;
+    this.take(call.opaque);
+    return true;
   }
 }
