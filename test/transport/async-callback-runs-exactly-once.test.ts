@@ -179,9 +179,11 @@ test('race: abort and response in the same turn: whichever runs first settles th
 
 test('under many random races every callback runs exactly once and every late response is dropped', async (t) => {
   const n = 1000;
+  const received = new Counter();
   const written = new Counter();
   const { addr } = await startServer(t, {}, (s) => {
     s.registerProcessor(1, async (req) => {
+      received.increment();
       await new Promise((resolve) => setTimeout(resolve, Number(req.getExt('delay'))));
       return response(0, { body: req.getExt('i') });
     });
@@ -191,6 +193,7 @@ test('under many random races every callback runs exactly once and every late re
   await client.invokeSync(addr, request(1, { ext: { delay: '0', i: 'warm-up' } }), 5000);
   const calls = new Map<number, number>();
   const outcomes = { response: 0, timeout: 0 };
+  const surprises: string[] = [];
   const allDone = new Counter();
   for (let i = 0; i < n; i++) {
     calls.set(i, 0);
@@ -198,22 +201,26 @@ test('under many random races every callback runs exactly once and every late re
     const delay = String(Math.floor(Math.random() * 80));
     client.invokeAsync(addr, request(1, { ext: { delay, i: String(i) } }), 40, (future) => {
       calls.set(i, calls.get(i)! + 1);
-      if (future.response !== null) {
-        assert.equal(bodyText(future.response), String(i), 'each caller gets its own answer');
-        outcomes.response++;
-      } else {
-        assertRemotingError(future.error, 'TIMEOUT');
-        outcomes.timeout++;
-      }
       allDone.increment();
+      if (future.response !== null && bodyText(future.response) === String(i)) outcomes.response++;
+      else if (future.response === null && (future.error as { code?: string } | null)?.code === 'TIMEOUT') outcomes.timeout++;
+      else surprises.push(`call ${i}: ${future.response === null ? String(future.error) : `answer ${bodyText(future.response)}`}`);
     });
   }
   await allDone.reached(n);
-  // Wait until every answer the server wrote has reached the client: matched or dropped.
-  await written.reached(n + 1);
-  await logger.waitForCount(isDroppedResponse, n - outcomes.response);
-  assert.equal(logger.count(isDroppedResponse), outcomes.timeout);
+  assert.deepEqual(surprises, [], 'each caller gets its own answer or a TIMEOUT');
   assert.ok([...calls.values()].every((count) => count === 1), 'no callback ran twice or never');
   assert.equal(outcomes.response + outcomes.timeout, n);
+  // On a loaded machine a call can run out of time before it is even written (then it is never
+  // sent). A probe sent now is dispatched after every request that was: then all of those have
+  // reached the server, and once their answers are written the client must have matched or
+  // dropped each one.
+  await client.invokeSync(addr, request(1, { ext: { delay: '0', i: 'probe' } }), 30_000);
+  const sent = received.value - 2;
+  assert.ok(sent >= outcomes.response && sent <= n);
+  await written.reached(sent + 2);
+  await logger.waitForCount(isDroppedResponse, sent - outcomes.response);
+  assert.equal(logger.count(isDroppedResponse), sent - outcomes.response, 'every answer that came after its timeout was dropped, and only those');
+  assert.ok([...calls.values()].every((count) => count === 1), 'late answers ran no callback a second time');
   assert.equal(client.pendingCount, 0);
 });

@@ -86,14 +86,18 @@ test('our server closing a connection fails the client calls pending on it, and 
   });
   const { client: doomed } = newClient(t);
   const { client: bystander } = newClient(t);
+  await Promise.all([doomed.getChannel(addr), bystander.getChannel(addr)]);
   const calls = pendingCalls(doomed, addr, 10);
-  const unaffected = bystander.invokeSync(addr, request(1), 1000);
+  const stillWaiting = new AbortController();
+  const unaffected = rejectionOf(bystander.invokeSync(addr, request(1), LONG, { signal: stillWaiting.signal }));
   await arrived.reached(31);
   const doomedLocal = (await doomed.getChannel(addr)).localAddress;
   channelsByPeer.get(doomedLocal)!.close();
   for (const error of await calls.all) assertRemotingError(error, 'CONNECTION_CLOSED');
   assert.equal(doomed.pendingCount, 0);
-  assertRemotingError(await rejectionOf(unaffected), 'TIMEOUT', undefined);
+  assert.equal(bystander.pendingCount, 1, 'the call on the other connection still waits');
+  stillWaiting.abort();
+  assertRemotingError(await unaffected, 'ABORTED');
   assert.equal(bodyText(await doomed.invokeSync(addr, request(2), 5000)), 'fine', 'the next call opens a new connection');
 });
 
