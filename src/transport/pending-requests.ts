@@ -20,9 +20,18 @@ export interface PendingCall {
  * Every entry leaves by `take` (response, timeout, abort, send failure) or `failChannel` (its
  * connection closed); whoever takes it settles it, so nothing can settle twice.
  */
+export interface PendingRequestsListener {
+  /** The table went from empty to one call. */
+  busy?(): void;
+  /** The last call left the table. */
+  idle?(): void;
+}
+
 export class PendingRequests {
   /** Not a `Map`: see opaque-table.ts for what a `Map` with this much churn does to the GC. */
   private readonly calls = new OpaqueTable<PendingCall>();
+
+  constructor(private readonly listener: PendingRequestsListener = {}) {}
 
   get size(): number {
     return this.calls.size;
@@ -32,8 +41,14 @@ export class PendingRequests {
     return this.calls.get(opaque) !== undefined;
   }
 
+  /** The call waiting under `opaque`, left in place. */
+  get(opaque: number): PendingCall | undefined {
+    return this.calls.get(opaque);
+  }
+
   add(call: PendingCall): void {
     this.calls.set(call.opaque, call);
+    if (this.calls.size === 1) this.listener.busy?.();
   }
 
   /**
@@ -45,6 +60,7 @@ export class PendingRequests {
     if (call === undefined || (channel !== undefined && call.channel !== channel)) return undefined;
     this.calls.delete(opaque);
     if (call.timer !== null) clearTimeout(call.timer);
+    if (this.calls.size === 0) this.listener.idle?.();
     return call;
   }
 

@@ -13,7 +13,9 @@
  *   PENDING ──sweep: >1 s past deadline (safety)───► failed: RemotingTimeoutError
  *
  * Each exit goes through `PendingRequests.take`, which removes the entry and clears its timer, so a
- * response racing its timeout settles the call once and the loser finds nothing.
+ * response racing its timeout settles the call once and the loser finds nothing. Calls made with a
+ * common timeout value share one timer per value (call-deadlines.ts); when it fires for a call
+ * that already left, the deadline check (same opaque, same deadline) finds nothing either.
  */
 import { performance } from 'node:perf_hooks';
 import { RemotingCommand, nextOpaque } from '../protocol/command.js';
@@ -22,6 +24,7 @@ import { ProtocolError } from '../errors.js';
 import type { Channel } from './channel.js';
 import { Executor } from './executor.js';
 import { AbortedError, ConnectionClosedError, ExecutorRejectedError, RemotingSendRequestError, RemotingTimeoutError } from './errors.js';
+import { CallDeadlines } from './call-deadlines.js';
 import { PendingRequests, type PendingCall } from './pending-requests.js';
 import { timerDelay } from './timer-delay.js';
 import { toProcessor, type Logger, type ProcessorLike, type ProcessResult, type RequestContext, type RequestProcessor, type RpcHook } from './processor.js';
@@ -70,6 +73,11 @@ function captureResolvers(resolve: (response: RemotingCommand) => void, reject: 
 function expireCall(pending: PendingRequests, opaque: number): void {
   const call = pending.take(opaque);
   call?.fail(new RemotingTimeoutError(call.addr, call.timeoutMs, performance.now() - call.begin, opaque));
+}
+
+/** Whether `call` is the one whose deadline a shared timer holds (same opaque, same deadline). */
+function hasDeadline(call: PendingCall | undefined, deadline: number): call is PendingCall {
+  return call !== undefined && call.timer === null && call.begin + call.timeoutMs === deadline;
 }
 
 /**
@@ -126,7 +134,15 @@ class OutboundCall implements PendingCall {
 }
 
 export class RemotingEndpoint {
-  readonly pending = new PendingRequests();
+  readonly pending = new PendingRequests({ busy: () => this.deadlines.ref(), idle: () => this.deadlines.unref() });
+  /** Timeouts of calls made with common timeout values: one timer per value, not per call. */
+  private readonly deadlines = new CallDeadlines(
+    (opaque, deadline) => {
+      const call = this.pending.get(opaque);
+      if (hasDeadline(call, deadline)) expireCall(this.pending, opaque);
+    },
+    (opaque, deadline) => hasDeadline(this.pending.get(opaque), deadline),
+  );
   readonly hooks: RpcHook[];
   private readonly processors = new Map<number, ProcessorEntry>();
   private defaultProcessor: ProcessorEntry | null = null;
@@ -201,7 +217,7 @@ export class RemotingEndpoint {
     const call = new OutboundCall(opaque, channel, addr, begin, timeoutMs, request, signal, intercept);
     const promise = call.promise;
     this.pending.add(call);
-    call.timer = setTimeout(expireCall, timerDelay(remaining), this.pending, opaque);
+    if (!this.deadlines.add(opaque, timeoutMs, begin + timeoutMs)) call.timer = setTimeout(expireCall, timerDelay(remaining), this.pending, opaque);
     if (signal !== undefined) {
       const onAbort = (): void => this.pending.take(opaque)?.fail(new AbortedError(`call to ${addr}`, { cause: signal.reason }));
       call.onAbort = onAbort;
@@ -261,6 +277,7 @@ export class RemotingEndpoint {
   shutdown(makeError: (call: PendingCall) => Error): void {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
+    this.deadlines.clear();
     this.pending.failAll(makeError);
   }
 
