@@ -63,7 +63,14 @@ export class InMemoryNetwork {
     const server = this.servers.get(addr);
     if (server === undefined) throw new RemotingConnectError(addr, { reason: 'nothing listens there in this InMemoryNetwork' });
     const [clientSide, serverSide] = createStreamPair();
-    server.acceptStream(serverSide, `memory:${++this.connections}`);
+    try {
+      server.acceptStream(serverSide, `memory:${++this.connections}`);
+    } catch (error) {
+      // A closed server refuses the connection: to the caller that is a failed connect, as over
+      // TCP, not the client's own EngineClosedError.
+      clientSide.destroy();
+      throw new RemotingConnectError(addr, { cause: error, reason: (error as Error).message });
+    }
     return clientSide;
   };
 }

@@ -39,3 +39,15 @@ test('InMemoryNetwork: the whole engine (codec, framing, pending table, server c
   network.unlisten('orders:1');
   assertRemotingError(await rejectionOf(client.invokeSync('orders:1', request(1), 5000)), 'CONNECT_FAILED');
 });
+
+test('InMemoryNetwork: a closed server refuses connections with CONNECT_FAILED, as over TCP', async (t) => {
+  const network = new InMemoryNetwork();
+  const server = new RemotingServer({ logger: new RecordingLogger() });
+  server.registerProcessor(1, () => response(0));
+  network.listen('svc:1', server);
+  const { client } = newClient(t, { connector: network.connector });
+  assert.equal((await client.invokeSync('svc:1', request(1), 5000)).code, 0);
+  await server.close();
+  const error = assertRemotingError(await rejectionOf(client.invokeSync('svc:1', request(1), 5000)), 'CONNECT_FAILED');
+  assert.match(error.message, /^connect to svc:1 failed: RemotingServer is closed/);
+});
