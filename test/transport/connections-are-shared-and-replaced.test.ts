@@ -71,7 +71,7 @@ test('connect failures are typed, carry the address, and leave nothing behind', 
   assert.ok(['CONNECT_FAILED', 'INVALID_ARGUMENT'].includes((bad as { code: string }).code));
 });
 
-test('a server that never accepts: the connect times out after connectTimeoutMs with CONNECT_FAILED', async (t) => {
+test('a server that never accepts: the connect times out after connectTimeoutMs with CONNECT_FAILED', { skip: process.platform !== 'linux' && 'relies on Linux accept-queue behaviour and /proc' }, async (t) => {
   // A listener with a one-slot backlog in a stopped process: once the accept queue is full, the
   // kernel drops further SYNs, so a new connect neither succeeds nor fails by itself.
   const child = spawn(process.execPath, ['-e', "require('net').createServer().listen({ host: '127.0.0.1', port: 0, backlog: 1 }, function () { process.stdout.write(this.address().port + '\\n'); })"], {
