@@ -71,8 +71,17 @@ function captureResolvers(resolve: (response: RemotingCommand) => void, reject: 
 
 /** The per-call timer's callback (an argument, not a closure, to keep the call's footprint small). */
 function expireCall(pending: PendingRequests, opaque: number): void {
-  const call = pending.take(opaque);
-  call?.fail(new RemotingTimeoutError(call.addr, call.timeoutMs, performance.now() - call.begin, opaque));
+  const call = pending.get(opaque);
+  if (call === undefined) return;
+  const left = call.begin + call.timeoutMs - performance.now();
+  if (left > 0) {
+    // Node timers may fire up to ~1 ms early (and very long delays are capped): never fail a call
+    // before its deadline, wait for the rest instead.
+    call.timer = setTimeout(expireCall, timerDelay(Math.ceil(left)), pending, opaque);
+    return;
+  }
+  pending.take(opaque);
+  call.fail(new RemotingTimeoutError(call.addr, call.timeoutMs, performance.now() - call.begin, opaque));
 }
 
 /** Whether `call` is the one whose deadline a shared timer holds (same opaque, same deadline). */
