@@ -26,7 +26,7 @@ export {
 } from './contract.js';
 export { CallContextFields, DeadlineExceededError, type Attachments, type CallContext } from './call-context.js';
 export { encodeArgsJsonJson, decodeArgsJsonJson } from './args-json.js';
-export { ApiProvider, decodeArguments, type ApiProviderOptions, type RegisterOptions, type ExecutorChoice } from './provider.js';
+export { ApiProvider, decodeArguments, type ApiProviderOptions, type ProviderRegistration, type RegisterOptions, type ExecutorChoice } from './provider.js';
 export { ApiConsumer, type ApiConsumerOptions, type ProxyOptions, type ProxyMethod, type ServiceProxy, type RpcCallback } from './consumer.js';
 export { GenericService, type GenericCallOptions } from './generic.js';
 export type { CallOptions } from './invocation.js';

@@ -37,6 +37,18 @@ export interface ApiProviderOptions {
   listing?: boolean;
   /** Where failures of oneway calls (which nobody else sees) are reported. Default: stderr. */
   logger?: Logger;
+  /**
+   * Registry entries for this provider (e.g. `EtcdRegistration`, `ZooKeeperRegistration` from the
+   * `rocket-rpc/etcd` and `rocket-rpc/zookeeper` entries): registered once the server listens,
+   * deregistered on `close()` before the server stops, so consumers stop picking it first.
+   */
+  registrations?: readonly ProviderRegistration[];
+}
+
+/** What the provider needs of a registry entry (the discovery layer's `Registration`). */
+export interface ProviderRegistration {
+  register(): Promise<void>;
+  deregister(): Promise<void>;
 }
 
 interface MethodHandler {
@@ -69,6 +81,7 @@ export class ApiProvider {
   private readonly executorDefaults: ExecutorOptions;
   private readonly listing: boolean;
   private readonly logger: Logger;
+  private readonly registrations: readonly ProviderRegistration[];
   /** interfaceName → (Method#toString() → handler), as Java's `index`. */
   private readonly services = new Map<string, Map<string, MethodHandler>>();
 
@@ -78,6 +91,7 @@ export class ApiProvider {
     this.executorDefaults = options.executor ?? {};
     this.listing = options.listing ?? true;
     this.logger = options.logger ?? consoleLogger;
+    this.registrations = options.registrations ?? [];
     // Calls are bounded by the per-service executors; the code-0 processor itself must not queue,
     // or a saturated service would hold back every other one.
     const dispatch = new Executor({ name: 'rpc-dispatch', concurrency: Infinity, queueSize: 0 });
@@ -110,14 +124,46 @@ export class ApiProvider {
     return this;
   }
 
-  /** Starts the server the provider created (a given server you may start either way). */
-  start(): Promise<ServerAddress> {
-    return this.server.start();
+  /**
+   * Starts the server the provider created (a given server you may start either way), then writes
+   * its registry entries. If one cannot be written, those already written are removed, the server
+   * it created is closed, and the error is thrown.
+   */
+  async start(): Promise<ServerAddress> {
+    const address = this.ownsServer || !this.serverStarted() ? await this.server.start() : this.server.address();
+    const done: ProviderRegistration[] = [];
+    try {
+      for (const registration of this.registrations) {
+        await registration.register();
+        done.push(registration);
+      }
+    } catch (error) {
+      await Promise.allSettled(done.map((registration) => registration.deregister()));
+      if (this.ownsServer) await this.server.close({ graceMs: 0 });
+      throw error;
+    }
+    return address;
   }
 
-  /** Closes the server if the provider created it; waits for in-flight calls up to `graceMs`. */
+  /**
+   * Removes the registry entries first (consumers stop picking this provider), then closes the
+   * server if the provider created it, waiting for in-flight calls up to `graceMs`.
+   */
   async close(options?: CloseOptions): Promise<void> {
+    const results = await Promise.allSettled(this.registrations.map((registration) => registration.deregister()));
+    for (const result of results) {
+      if (result.status === 'rejected') this.logger.warn('deregistration failed; the registry drops the entry when its lease or session expires', result.reason);
+    }
     if (this.ownsServer) await this.server.close(options);
+  }
+
+  private serverStarted(): boolean {
+    try {
+      this.server.address();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The registered services, as a listing request returns them. */
