@@ -6,6 +6,7 @@ import type { DiscoveryError } from '../../src/discovery/errors.js';
 import { EtcdServer } from '../support/etcd-server.js';
 import { ETCD, skipReason } from '../support/server-process.js';
 import { ChildProvider } from '../support/child-provider.js';
+import { ApiProvider } from '../../src/index.js';
 import { addrs, waitForError, waitForSet, waitUntil } from '../support/discovery-wait.js';
 
 const skip = skipReason(ETCD);
@@ -62,6 +63,22 @@ describe('etcd discovery and registration against a real etcd', { skip }, () => 
     const after = await waitForSet(source, (set) => set.instances.length === 1);
     assert.equal(addrs(after), '127.0.0.1:20002');
     assert.equal(source.lastError(), undefined);
+  });
+
+  test('an ApiProvider with an etcd registration is listed while it serves and gone after close()', async () => {
+    const name = service();
+    const source = await startedSource(name);
+    const provider = new ApiProvider({ host: '127.0.0.1', port: 0, registrations: [] });
+    const { port } = await provider.start();
+    const listed = new ApiProvider({
+      server: provider.server,
+      registrations: [new EtcdRegistration({ hosts: etcd.endpoint, service: name, endpoint: { host: '127.0.0.1', port } })],
+    });
+    await listed.start();
+    await waitForSet(source, (set) => addrs(set) === `127.0.0.1:${port}`);
+    await listed.close();
+    await waitForSet(source, (set) => set.instances.length === 0);
+    await provider.close();
   });
 
   test('a prefix nobody registered under is an empty set, and the first provider is seen by the watch', async () => {
