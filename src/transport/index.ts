@@ -19,3 +19,4 @@ export {
 export { InMemoryNetwork, createStreamPair } from './in-memory.js';
 export { WorkerProcessor, type WorkerProcessorOptions } from './worker-processor.js';
 export { AclClientRpcHook, aclSignature, type SessionCredentials } from './acl-hook.js';
+export { RemotingPeer, type RemotingPeerEvents, type RemotingPeerOptions } from './remoting-peer.js';

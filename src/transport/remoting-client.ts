@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
@@ -10,9 +9,9 @@ import { parseAddress } from './address.js';
 import { Channel } from './channel.js';
 import { AbortedError, EngineClosedError, RemotingConnectError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
 import type { Executor } from './executor.js';
-import { defaultLogger } from './logger.js';
-import type { ChannelEvent, Logger, ProcessorLike, RpcHook } from './processor.js';
-import { RemotingEndpoint, type InvokeOptions, type ResponseInterceptor } from './remoting-endpoint.js';
+import type { Logger, RpcHook } from './processor.js';
+import type { InvokeOptions, ResponseInterceptor } from './remoting-endpoint.js';
+import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { Semaphore, type Permit } from './semaphore.js';
 import { timerDelay } from './timer-delay.js';
 
@@ -62,9 +61,7 @@ export interface ResponseFuture {
 
 export type InvokeCallback = (future: ResponseFuture) => void;
 
-export interface RemotingClientEvents {
-  channel: [event: ChannelEvent];
-}
+export type RemotingClientEvents = RemotingPeerEvents;
 
 interface ChannelSlot {
   channel: Channel | null;
@@ -76,13 +73,9 @@ interface ChannelSlot {
  * Java `NettyRemotingClient`: one multiplexed connection per address, opened lazily and shared;
  * sync, async and oneway calls; requests from the server handled by registered processors.
  */
-export class RemotingClient extends EventEmitter<RemotingClientEvents> {
+export class RemotingClient extends RemotingPeer {
   private readonly options: RemotingClientOptions;
-  private readonly endpoint: RemotingEndpoint;
   private readonly slots = new Map<string, ChannelSlot>();
-  private readonly asyncSemaphore: Semaphore;
-  private readonly onewaySemaphore: Semaphore;
-  private readonly logger: Logger;
   private closed = false;
   /**
    * After-hooks belong to the client's calls only: Java runs no hooks around a server's own
@@ -91,30 +84,8 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
   private readonly runAfterHooks: ResponseInterceptor = (addr, request, response) => this.endpoint.runAfterHooks(addr, request, response);
 
   constructor(options: RemotingClientOptions = {}) {
-    super();
+    super(options, { async: 65535, oneway: 65535 });
     this.options = options;
-    this.logger = options.logger ?? defaultLogger;
-    this.endpoint = new RemotingEndpoint({
-      language: options.language,
-      version: options.version,
-      defaultExecutor: options.defaultExecutor,
-      hooks: options.hooks,
-      logger: this.logger,
-    });
-    this.asyncSemaphore = new Semaphore(options.asyncPermits ?? 65535);
-    this.onewaySemaphore = new Semaphore(options.onewayPermits ?? 65535);
-  }
-
-  registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
-    this.endpoint.registerProcessor(code, processor, executor);
-  }
-
-  registerDefaultProcessor(processor: ProcessorLike, executor?: Executor): void {
-    this.endpoint.registerDefaultProcessor(processor, executor);
-  }
-
-  registerRpcHook(hook: RpcHook): void {
-    this.endpoint.registerRpcHook(hook);
   }
 
   /** Calls waiting for a response, across all connections. */
@@ -317,14 +288,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     });
     slot.channel = channel;
     slot.connecting = null;
-    this.endpoint.attach(channel);
-    channel.on('idle', () => this.emitChannelEvent({ type: 'IDLE', remoteAddress: addr, channel }));
-    channel.on('exception', (error) => this.emitChannelEvent({ type: 'EXCEPTION', remoteAddress: addr, channel, error }));
-    channel.on('close', () => {
-      this.closeChannelIfCurrent(addr, channel);
-      this.emitChannelEvent({ type: 'CLOSE', remoteAddress: addr, channel });
-    });
-    this.emitChannelEvent({ type: 'CONNECT', remoteAddress: addr, channel });
+    this.adoptChannel(channel, addr, () => this.closeChannelIfCurrent(addr, channel));
     return channel;
   }
 
@@ -368,14 +332,6 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     });
   }
 
-  private emitChannelEvent(event: ChannelEvent): void {
-    if (this.listenerCount('channel') === 0) return;
-    try {
-      this.emit('channel', event);
-    } catch (error) {
-      this.logger.error('channel event listener threw', error);
-    }
-  }
 }
 
 /** Bounds a custom connector; a stream that shows up after the deadline is destroyed, not leaked. */

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
@@ -10,10 +9,9 @@ import { formatAddress } from './address.js';
 import { Channel } from './channel.js';
 import { EngineClosedError, RemotingTooMuchRequestError } from './errors.js';
 import type { Executor } from './executor.js';
-import { defaultLogger } from './logger.js';
-import type { ChannelEvent, Logger, ProcessorLike, RpcHook } from './processor.js';
-import { RemotingEndpoint, type InvokeOptions } from './remoting-endpoint.js';
-import { Semaphore } from './semaphore.js';
+import type { Logger, RpcHook } from './processor.js';
+import type { InvokeOptions } from './remoting-endpoint.js';
+import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { timerDelay } from './timer-delay.js';
 
 export interface RemotingServerOptions {
@@ -53,52 +51,24 @@ export interface CloseOptions {
   graceMs?: number;
 }
 
-export interface RemotingServerEvents {
-  channel: [event: ChannelEvent];
-}
+export type RemotingServerEvents = RemotingPeerEvents;
 
 /**
  * Java `NettyRemotingServer`: accepts connections, routes requests by code to processors running
  * on their executors, and can call its clients back over their connections.
  */
-export class RemotingServer extends EventEmitter<RemotingServerEvents> {
+export class RemotingServer extends RemotingPeer {
   private readonly options: RemotingServerOptions;
-  private readonly endpoint: RemotingEndpoint;
   private readonly liveChannels = new Set<Channel>();
   /** Every accepted TCP socket still open, including TLS ones whose handshake has not finished. */
   private readonly acceptedSockets = new Set<net.Socket>();
-  private readonly asyncSemaphore: Semaphore;
-  private readonly onewaySemaphore: Semaphore;
-  private readonly logger: Logger;
   private server: net.Server | null = null;
   private bound: ServerAddress | null = null;
   private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
 
   constructor(options: RemotingServerOptions = {}) {
-    super();
+    super(options, { async: 64, oneway: 256 });
     this.options = options;
-    this.logger = options.logger ?? defaultLogger;
-    this.endpoint = new RemotingEndpoint({
-      language: options.language,
-      version: options.version,
-      defaultExecutor: options.defaultExecutor,
-      hooks: options.hooks,
-      logger: this.logger,
-    });
-    this.asyncSemaphore = new Semaphore(options.asyncPermits ?? 64);
-    this.onewaySemaphore = new Semaphore(options.onewayPermits ?? 256);
-  }
-
-  registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
-    this.endpoint.registerProcessor(code, processor, executor);
-  }
-
-  registerDefaultProcessor(processor: ProcessorLike, executor?: Executor): void {
-    this.endpoint.registerDefaultProcessor(processor, executor);
-  }
-
-  registerRpcHook(hook: RpcHook): void {
-    this.endpoint.registerRpcHook(hook);
   }
 
   /** Connected clients. */
@@ -171,14 +141,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
     });
     this.liveChannels.add(channel);
-    this.endpoint.attach(channel);
-    channel.on('idle', () => this.emitChannelEvent({ type: 'IDLE', remoteAddress, channel }));
-    channel.on('exception', (error) => this.emitChannelEvent({ type: 'EXCEPTION', remoteAddress, channel, error }));
-    channel.on('close', () => {
-      this.liveChannels.delete(channel);
-      this.emitChannelEvent({ type: 'CLOSE', remoteAddress, channel });
-    });
-    this.emitChannelEvent({ type: 'CONNECT', remoteAddress, channel });
+    this.adoptChannel(channel, remoteAddress, () => this.liveChannels.delete(channel));
     return channel;
   }
 
@@ -237,15 +200,6 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     this.endpoint.shutdown(() => new EngineClosedError('RemotingServer'));
     await stopped;
     this.state = 'closed';
-  }
-
-  private emitChannelEvent(event: ChannelEvent): void {
-    if (this.listenerCount('channel') === 0) return;
-    try {
-      this.emit('channel', event);
-    } catch (error) {
-      this.logger.error('channel event listener threw', error);
-    }
   }
 }
 
