@@ -34,7 +34,16 @@ export function utf8Bound(text: string): number {
 export function writeJavaUtf8(target: Buffer, at: number, text: string): number {
   const length = text.length;
   if (length >= NATIVE_WRITE_MIN_LENGTH) return at + target.write(javaWireText(text), at, 'utf8');
-  for (let i = 0; i < length; i++) {
+  // ASCII prefix (usually the whole string): one byte per unit, offsets known in advance.
+  let i = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) break;
+    target[at + i] = c;
+  }
+  if (i === length) return at + length;
+  at += i;
+  for (; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
       target[at++] = c;
