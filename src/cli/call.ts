@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { ApiConsumer, parseMethodSignature, RemoteError, type CallOptions, type GenericService, type MethodDescription } from '../index.js';
 import type { CliIo } from './run.js';
+import { parseCommandArgs } from './command-args.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: rocket-rpc call ADDR SERVICE METHOD [ARGS_JSON] [options]
@@ -46,8 +46,7 @@ export async function callCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 function parseCliArgs(args: string[]) {
-  try {
-    return parseArgs({
+  return parseCommandArgs({
       args,
       allowPositionals: true,
       options: {
@@ -58,9 +57,6 @@ function parseCliArgs(args: string[]) {
         help: { type: 'boolean', short: 'h' },
       },
     });
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
 }
 
 export function parseTimeout(text: string | undefined): number {

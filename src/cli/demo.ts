@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { once } from 'node:events';
 import { ApiConsumer, ApiProvider, defineContract, J, method, type Implementation } from '../index.js';
 import type { CliIo } from './run.js';
+import { parseCommandArgs } from './command-args.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: rocket-rpc demo [--role both|provider|consumer] [--port PORT] [--host HOST] [--addr HOST:PORT]
@@ -34,9 +34,7 @@ const serviceHello: Implementation<typeof ServiceHello> = {
 
 /** \`rocket-rpc demo\`. */
 export async function demoCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args,
       options: {
         role: { type: 'string', default: 'both' },
@@ -46,9 +44,6 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
         help: { type: 'boolean', short: 'h' },
       },
     });
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
   const { values } = parsed;
   if (values.help) {
     io.stdout.write(USAGE + '\n');

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { DnsSource, type DnsRecordType } from '../discovery/dns.js';
 import type { DiscoveryError } from '../discovery/errors.js';
 import { HttpListSource } from '../discovery/http-list.js';
@@ -8,6 +7,7 @@ import { StaticSource } from '../discovery/static.js';
 import { probeOnce, type ProbeResult } from '../health/probe.js';
 import { RemotingClient } from '../transport/index.js';
 import type { CliIo } from './run.js';
+import { parseCommandArgs } from './command-args.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: rocket-rpc discover SOURCE [options]
@@ -43,9 +43,7 @@ interface Row {
 
 /** `rocket-rpc discover`. */
 export async function discoverCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args,
       allowPositionals: true,
       options: {
@@ -59,9 +57,6 @@ export async function discoverCommand(args: string[], io: CliIo): Promise<number
         help: { type: 'boolean', short: 'h' },
       },
     });
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(USAGE + '\n');

@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import {
   checkFrameLength,
   decodeCommand,
@@ -13,6 +12,7 @@ import {
 } from '../protocol/index.js';
 import { ProtocolError } from '../errors.js';
 import type { CliIo } from './run.js';
+import { parseCommandArgs } from './command-args.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: rocket-rpc frame decode [--hex HEX | --file PATH] [--array]
@@ -34,9 +34,7 @@ Exit codes: 0 ok, 2 bad input (bad hex or JSON, an invalid frame, a value a head
 
 /** `rocket-rpc frame decode|encode`. */
 export async function frameCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args,
       allowPositionals: true,
       options: {
@@ -48,9 +46,6 @@ export async function frameCommand(args: string[], io: CliIo): Promise<number> {
         help: { type: 'boolean', short: 'h' },
       },
     });
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(USAGE + '\n');

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ApiConsumer, RemoteError, type ServiceListing } from '../index.js';
 import { parseTimeout } from './call.js';
 import type { CliIo } from './run.js';
+import { parseCommandArgs } from './command-args.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: rocket-rpc ls ADDR [--json] [--timeout MS]
@@ -11,12 +11,7 @@ Lists the services of a rocket-rpc provider: each method with its Java signature
 
 /** \`rocket-rpc ls\`. */
 export async function lsCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(USAGE + '\n');
