@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
 import type { HeaderFields } from './header-fields.js';
 import { readCanonicalJsonHeader } from './json-header-canonical.js';
+import { readJsonHeaderNatively } from './json-header-native.js';
 import { languageName } from './language.js';
 
 /*
@@ -71,6 +72,11 @@ export function readJsonHeader(bytes: Buffer, start: number, end: number): Heade
   } else if (text.includes('\uFFFD') && !isUtf8(bytes.subarray(start, end))) {
     throw new ProtocolError('INVALID_UTF8', 'invalid UTF-8 in JSON header');
   }
+  return readJsonHeaderNatively(text) ?? new JsonHeaderReader(text).read();
+}
+
+/** The character reader alone, without the canonical and native fast paths (tests compare them). */
+export function readJsonHeaderText(text: string): HeaderFields {
   return new JsonHeaderReader(text).read();
 }
 
