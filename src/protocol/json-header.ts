@@ -1,7 +1,7 @@
 import type { RemotingCommand } from './command.js';
 import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js';
 import { readJsonHeader } from './json-header-reader.js';
-import { javaWireText, writeSurrogate } from './utf8.js';
+import { javaWireText, writeNonAscii } from './utf8.js';
 
 /*
  * The JSON header (REMOTING.md §2) as fastjson 1.2.69 writes it: properties in alphabetical order,
@@ -156,16 +156,9 @@ function writeJsonString(target: Buffer, at: number, text: string): number {
         else at = writeEscape(target, at, c);
       } else if (c <= 0x9f || c === 0x2028 || c === 0x2029) {
         at = writeEscape(target, at, c);
-      } else if (c < 0x800) {
-        target[at++] = 0xc0 | (c >> 6);
-        target[at++] = 0x80 | (c & 0x3f);
-      } else if (c < 0xd800 || c > 0xdfff) {
-        target[at++] = 0xe0 | (c >> 12);
-        target[at++] = 0x80 | ((c >> 6) & 0x3f);
-        target[at++] = 0x80 | (c & 0x3f);
       } else {
-        const next = writeSurrogate(target, at, text, i);
-        if (next - at === 4) i++; // a pair: its low half is written too
+        const next = writeNonAscii(target, at, text, i);
+        if (next - at === 4) i++; // a surrogate pair: its low half is written too
         at = next;
       }
     }

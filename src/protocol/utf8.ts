@@ -47,16 +47,9 @@ export function writeJavaUtf8(target: Buffer, at: number, text: string): number 
     const c = text.charCodeAt(i);
     if (c < 0x80) {
       target[at++] = c;
-    } else if (c < 0x800) {
-      target[at++] = 0xc0 | (c >> 6);
-      target[at++] = 0x80 | (c & 0x3f);
-    } else if (c < 0xd800 || c > 0xdfff) {
-      target[at++] = 0xe0 | (c >> 12);
-      target[at++] = 0x80 | ((c >> 6) & 0x3f);
-      target[at++] = 0x80 | (c & 0x3f);
     } else {
-      const next = writeSurrogate(target, at, text, i);
-      if (next - at === 4) i++; // a pair: its low half is written too
+      const next = writeNonAscii(target, at, text, i);
+      if (next - at === 4) i++; // a surrogate pair: its low half is written too
       at = next;
     }
   }
@@ -64,10 +57,31 @@ export function writeJavaUtf8(target: Buffer, at: number, text: string): number 
 }
 
 /**
+ * Writes the non-ASCII UTF-16 unit at `text[i]` as Java's UTF-8: 2 or 3 bytes, a surrogate pair as
+ * its 4-byte code point (then `text[i + 1]` is consumed too), an unpaired surrogate as `?`.
+ * Returns the offset after what it wrote.
+ */
+export function writeNonAscii(target: Buffer, at: number, text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x800) {
+    target[at] = 0xc0 | (c >> 6);
+    target[at + 1] = 0x80 | (c & 0x3f);
+    return at + 2;
+  }
+  if (c < 0xd800 || c > 0xdfff) {
+    target[at] = 0xe0 | (c >> 12);
+    target[at + 1] = 0x80 | ((c >> 6) & 0x3f);
+    target[at + 2] = 0x80 | (c & 0x3f);
+    return at + 3;
+  }
+  return writeSurrogate(target, at, text, i);
+}
+
+/**
  * Writes the surrogate at `text[i]`: a pair as its 4-byte code point, an unpaired one as `?` (one
  * byte). Returns the new offset, so 4 bytes written means `text[i + 1]` was consumed too.
  */
-export function writeSurrogate(target: Buffer, at: number, text: string, i: number): number {
+function writeSurrogate(target: Buffer, at: number, text: string, i: number): number {
   const high = text.charCodeAt(i);
   const low = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
   if (high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
