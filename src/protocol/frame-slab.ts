@@ -13,6 +13,8 @@
  * Single-threaded and synchronous: `reserveFrame` and `commitFrame` are paired within one encode
  * call (a reservation that is not committed is simply reused).
  */
+import { bufferView } from './buffer-view.js';
+
 const SLAB_SIZE = 64 * 1024;
 /** Frames whose bound exceeds this get their own allocation. */
 const MAX_SLAB_FRAME = 8 * 1024;
@@ -54,7 +56,7 @@ export function reservedStart(): number {
 /** The frame written into the reservation, ending at `end` (an offset in the reserved buffer). */
 export function commitFrame(end: number): Buffer {
   if (target === slab) {
-    const frame = slab.subarray(start, end);
+    const frame = bufferView(slab, start, end);
     used = (end + 7) & ~7;
     return frame;
   }
@@ -63,5 +65,5 @@ export function commitFrame(end: number): Buffer {
     target.copy(exact, 0, 0, end);
     return exact;
   }
-  return end === target.length ? target : target.subarray(0, end);
+  return end === target.length ? target : bufferView(target, 0, end);
 }

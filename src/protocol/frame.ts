@@ -3,6 +3,7 @@ import { RemotingCommand } from './command.js';
 import { DEFAULT_MAX_FRAME_LENGTH, SerializeType } from './codes.js';
 import { binaryHeaderBound, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
 import { readInt32, writeInt32 } from './int-bytes.js';
+import { bufferView } from './buffer-view.js';
 import { commitFrame, reservedStart, reserveFrame, SLAB_FRAME_ROOM } from './frame-slab.js';
 import { jsonHeaderBound, writeJsonHeader } from './json-header.js';
 import { readJsonHeader } from './json-header-reader.js';
@@ -81,7 +82,7 @@ export function checkFrameLength(length: number, maxFrameLength: number): number
  * header type the frame used. The body is a view into `frame`, not a copy.
  */
 export function decodeCommand(frame: Uint8Array, options?: DecodeOptions): RemotingCommand {
-  const bytes = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  const bytes = Buffer.isBuffer(frame) ? frame : bufferView(frame, 0, frame.byteLength);
   if (bytes.length < 4) throw new ProtocolError('BAD_HEADER_LENGTH', `frame of ${bytes.length} bytes has no length field`);
   const length = checkFrameLength(readInt32(bytes, 0), options?.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
   if (bytes.length !== length + 4) {
@@ -105,7 +106,7 @@ export function decodeFrameContent(bytes: Buffer, start: number, end: number): R
   else if (type === SerializeType.ROCKETMQ) fields = decodeBinaryHeader(bytes, headerStart, headerEnd);
   else throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${type}`);
   const command = new RemotingCommand(fields);
-  command.body = headerEnd < end ? bytes.subarray(headerEnd, end) : null;
+  command.body = headerEnd < end ? bufferView(bytes, headerEnd, end) : null;
   command.serializeType = type;
   return command;
 }
