@@ -6,6 +6,9 @@
 
 export const RAW_HEADER_LENGTH = 8;
 
+/** rocket-rpc's channel flushes a tick's writes early at this size; the baseline does the same. */
+export const RAW_EARLY_FLUSH_BYTES = 8 * 1024;
+
 /** The biggest frame either side accepts (a broken peer must not make us buffer forever). */
 const MAX_RAW_FRAME = 16 * 1024 * 1024;
 

@@ -1,10 +1,11 @@
 /**
  * The raw baseline's server: plain node:net, `[u32 length][u32 id][payload]` frames, every request
  * answered with a new frame carrying the same id and payload. The answers to one read are written
- * with one `write`, which is what a careful hand-written server does.
+ * with one `write` (or one per 8 KiB of answers, the write policy of rocket-rpc's channel), which is
+ * what a careful hand-written server does.
  */
 import net from 'node:net';
-import { encodeRawFrame, RawFrameReader } from '../engine-raw-framing.js';
+import { encodeRawFrame, RAW_EARLY_FLUSH_BYTES, RawFrameReader } from '../engine-raw-framing.js';
 import { serve } from './control.js';
 
 const sockets = new Set<net.Socket>();
@@ -14,8 +15,17 @@ const server = net.createServer((socket) => {
   socket.setNoDelay(true);
   const reader = new RawFrameReader();
   let replies: Buffer[] = [];
+  let replyBytes = 0;
   const onFrame = (id: number, payload: Buffer): void => {
-    replies.push(encodeRawFrame(id, payload));
+    const frame = encodeRawFrame(id, payload);
+    replies.push(frame);
+    replyBytes += frame.length;
+    if (replyBytes >= RAW_EARLY_FLUSH_BYTES) flushReplies();
+  };
+  const flushReplies = (): void => {
+    socket.write(replies.length === 1 ? replies[0]! : Buffer.concat(replies));
+    replies = [];
+    replyBytes = 0;
   };
   socket.on('data', (chunk: Buffer) => {
     try {
@@ -24,9 +34,7 @@ const server = net.createServer((socket) => {
       socket.destroy(error as Error);
       return;
     }
-    if (replies.length === 0) return;
-    socket.write(replies.length === 1 ? replies[0]! : Buffer.concat(replies));
-    replies = [];
+    if (replies.length > 0) flushReplies();
   });
   socket.on('error', () => socket.destroy());
 });

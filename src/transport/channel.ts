@@ -33,9 +33,18 @@ type WriteCallback = (error: Error | null | undefined) => void;
 const COALESCE_MAX_BYTES = 64 * 1024;
 
 /**
+ * A tick's writes are flushed early once this many bytes are queued. Waiting for the end of the
+ * tick makes a burst one syscall, but the peer then sits idle while the whole burst is encoded and
+ * we sit idle while it answers all of it: with 128 calls in flight the two sides took turns instead
+ * of working at once. Flushing every 8 KiB lets the peer start on the first frames while the rest
+ * are encoded (small calls at 128 in flight: 1.6-2x the calls/s on two cores; bench/engine.ts).
+ */
+const EARLY_FLUSH_BYTES = 8 * 1024;
+
+/**
  * One connection: a byte stream (TCP, TLS, or in-memory) plus framing. It decodes incoming frames
- * and hands every command to its owner; writes are queued and flushed once per tick, so a burst of
- * calls becomes one write (one syscall) instead of one each.
+ * and hands every command to its owner; writes are queued and flushed once per tick, or as soon as
+ * 8 KiB are queued, so a burst of calls becomes a few writes (syscalls) instead of one each.
  */
 export class Channel extends EventEmitter<ChannelEvents> {
   readonly id = ++channelIds;
@@ -90,6 +99,10 @@ export class Channel extends EventEmitter<ChannelEvents> {
     this.queued.push(frame);
     this.queuedBytes += frame.length;
     if (onWritten !== undefined) (this.queuedCallbacks ??= []).push(onWritten);
+    if (this.queuedBytes >= EARLY_FLUSH_BYTES) {
+      this.writeQueued();
+      return true;
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(this.flush);
@@ -97,9 +110,13 @@ export class Channel extends EventEmitter<ChannelEvents> {
     return true;
   }
 
-  /** Hands everything queued to the stream: one buffer, or one corked `writev` for big batches. */
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    this.writeQueued();
+  };
+
+  /** Hands everything queued to the stream: one buffer, or one corked `writev` for big batches. */
+  private writeQueued(): void {
     const frames = this.queued;
     const bytes = this.queuedBytes;
     const callbacks = this.queuedCallbacks;
@@ -130,7 +147,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
       this.stream.write(frames[last], done);
       this.stream.uncork();
     }
-  };
+  }
 
   /** Closes the connection; `error` says why (null: orderly). Idempotent. */
   close(error: Error | null = null): void {
