@@ -2,7 +2,7 @@ import { ProtocolError } from '../errors.js';
 import type { RemotingCommand } from './command.js';
 import { languageCode, languageName } from './language.js';
 import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js';
-import { decodeUtf8Strict, HeaderText, utf8Bound, writeJavaUtf8 } from './utf8.js';
+import { decodeUtf8Strict, utf8Bound, writeJavaUtf8 } from './utf8.js';
 import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
 
 /** code(2) language(1) version(2) opaque(4) flag(4) remarkLength(4) extLength(4). REMOTING.md §3. */
@@ -85,43 +85,49 @@ export function decodeBinaryHeader(bytes: Buffer, start: number, end: number): H
   const flag = readInt32(bytes, at + 9);
   const remarkLength = readInt32(bytes, at + 13);
   at += 17;
-  checkSpan(remarkLength, at, end - 4, 'remark');
+  if (remarkLength < 0 || at + remarkLength > end - 4) throw spanError('remark', remarkLength, end - 4 - at);
   const remark = remarkLength === 0 ? null : decodeUtf8Strict(bytes, at, at + remarkLength, 'remark');
   at += remarkLength;
   const extLength = readInt32(bytes, at);
   at += 4;
-  checkSpan(extLength, at, end, 'ext block');
+  if (extLength < 0 || at + extLength > end) throw spanError('ext block', extLength, end - at);
   if (at + extLength !== end) {
     throw new ProtocolError('BAD_HEADER', `ROCKETMQ header has ${end - at - extLength} bytes after its ext block`);
   }
-  const extFields = extLength === 0 ? null : decodeExtBlock(bytes, at, end, new HeaderText(bytes, at, end));
+  const extFields = extLength === 0 ? null : decodeExtBlock(bytes, at, end);
   return { code, language, version, opaque, flag, remark, extFields };
 }
 
-function decodeExtBlock(bytes: Buffer, start: number, end: number, strings: HeaderText): Map<string, string> {
+/**
+ * The ext block is decoded to text with one native call. When it is all ASCII (short lengths, ASCII
+ * keys and values: the usual case) every string is a `substring` of that text at its byte offsets;
+ * otherwise each string is decoded on its own.
+ */
+function decodeExtBlock(bytes: Buffer, start: number, end: number): Map<string, string> {
+  let text: string | null = bytes.toString('utf8', start, end);
+  // As many characters as bytes and no replacement character: every byte was ASCII.
+  if (text.length !== end - start || text.includes('\uFFFD')) text = null;
   const ext = new Map<string, string>();
   let at = start;
   while (at < end) {
-    checkSpan(2, at, end, 'ext key length');
+    if (at + 2 > end) throw spanError('ext key length', 2, end - at);
     const keyLength = readInt16(bytes, at);
     at += 2;
-    checkSpan(keyLength, at, end, 'ext key');
-    const key = strings.read(at, at + keyLength, 'ext key');
+    if (keyLength < 0 || at + keyLength > end) throw spanError('ext key', keyLength, end - at);
+    const key = text !== null ? text.substring(at - start, at - start + keyLength) : decodeUtf8Strict(bytes, at, at + keyLength, 'ext key');
     at += keyLength;
-    checkSpan(4, at, end, 'ext value length');
+    if (at + 4 > end) throw spanError('ext value length', 4, end - at);
     const valueLength = readInt32(bytes, at);
     at += 4;
-    checkSpan(valueLength, at, end, 'ext value');
+    if (valueLength < 0 || at + valueLength > end) throw spanError('ext value', valueLength, end - at);
     // Java reads a zero-length value as null; we keep '' so the frame re-encodes to the same bytes.
-    ext.set(key, strings.read(at, at + valueLength, 'ext value'));
+    const value = text !== null ? text.substring(at - start, at - start + valueLength) : decodeUtf8Strict(bytes, at, at + valueLength, 'ext value');
+    ext.set(key, value);
     at += valueLength;
   }
   return ext;
 }
 
-function checkSpan(length: number, at: number, end: number, what: string): void {
-  if (length < 0 || at + length > end) {
-    throw new ProtocolError('BAD_HEADER', `ROCKETMQ header ${what} length ${length} exceeds the header (${end - at} bytes left)`);
-  }
+function spanError(what: string, length: number, left: number): ProtocolError {
+  return new ProtocolError('BAD_HEADER', `ROCKETMQ header ${what} length ${length} exceeds the header (${left} bytes left)`);
 }
-

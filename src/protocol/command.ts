@@ -34,18 +34,20 @@ export interface CommandInit {
  * is just a key.
  */
 export class RemotingCommand {
-  code: number;
+  // `declare`: the constructor assigns every field, so ES2022 field definitions (each field first
+  // defined as undefined, then assigned) would only double the work of the hottest constructor.
+  declare code: number;
   /** Language name (`JAVA`, …); null when a binary header carried a byte this side does not know. */
-  language: string | null;
-  version: number;
-  opaque: number;
-  flag: number;
-  remark: string | null;
-  extFields: Map<string, string> | null;
+  declare language: string | null;
+  declare version: number;
+  declare opaque: number;
+  declare flag: number;
+  declare remark: string | null;
+  declare extFields: Map<string, string> | null;
   /** Body bytes; a zero-length body is sent as no body and decodes as null (§1). */
-  body: Uint8Array | null;
+  declare body: Uint8Array | null;
   /** Header serialization used to write this command; set from the frame when decoded. */
-  serializeType: SerializeType;
+  declare serializeType: SerializeType;
 
   constructor(init: CommandInit) {
     this.code = init.code;

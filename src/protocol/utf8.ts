@@ -111,30 +111,3 @@ export function decodeUtf8Strict(bytes: Buffer, start: number, end: number, what
   }
   return text;
 }
-
-/**
- * The strings of one binary header's ext block. The block is decoded with one native call; when it
- * is all ASCII (short lengths, ASCII keys and values: the usual case) every string is a `substring`
- * of that text, at its byte offsets. Otherwise each string is decoded on its own.
- */
-export class HeaderText {
-  /** The whole region as text, when every byte of it is ASCII. */
-  private readonly text: string | null;
-
-  constructor(
-    private readonly bytes: Buffer,
-    private readonly start: number,
-    end: number,
-  ) {
-    const text = bytes.toString('utf8', start, end);
-    // As many characters as bytes and no replacement character: every byte was ASCII.
-    this.text = text.length === end - start && !text.includes('\uFFFD') ? text : null;
-  }
-
-  /** The string stored (as strict UTF-8) in `bytes[from, to)`, inside the region. */
-  read(from: number, to: number, what: string): string {
-    if (from === to) return '';
-    if (this.text !== null) return this.text.substring(from - this.start, to - this.start);
-    return decodeUtf8Strict(this.bytes, from, to, what);
-  }
-}
