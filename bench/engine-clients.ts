@@ -10,8 +10,8 @@ import { EXT_FIELDS, EXT_OBJECT, makeBody, makeRawPayload, REQUEST_CODE, type Pa
 import { encodeRawFrame, RAW_EARLY_FLUSH_BYTES, RawFrameReader } from './engine-raw-framing.js';
 import { loadEchoService, type EchoClient, type EchoReply, type EchoRequest } from './engine-grpc-service.js';
 
-export type SystemName = 'raw' | 'rocket-json' | 'rocket-rocketmq' | 'grpc';
-export const SYSTEM_NAMES: readonly SystemName[] = ['raw', 'rocket-json', 'rocket-rocketmq', 'grpc'];
+export type SystemName = 'raw' | 'raw-tick' | 'rocket-json' | 'rocket-rocketmq' | 'grpc';
+export const SYSTEM_NAMES: readonly SystemName[] = ['raw', 'raw-tick', 'rocket-json', 'rocket-rocketmq', 'grpc'];
 
 /** Per-call timeout of the systems that have one; a call that takes this long is a bug here. */
 export const CALL_TIMEOUT_MS = 10_000;
@@ -24,7 +24,10 @@ export interface BenchClient {
 }
 
 export async function createClient(system: SystemName, port: number): Promise<BenchClient> {
-  const client = system === 'raw' ? await RawClient.connect(port) : system === 'grpc' ? new GrpcClient(port) : new RocketClient(port, system);
+  const client =
+    system === 'raw' || system === 'raw-tick'
+      ? await RawClient.connect(port, system)
+      : system === 'grpc' ? new GrpcClient(port) : new RocketClient(port, system);
   client.setPayload('small');
   await client.call(); // connects, and checks the echo once before anything is timed
   return client;
@@ -78,12 +81,11 @@ const RAW_SLOT_MASK = RAW_SLOTS - 1;
 
 /**
  * The practical limit: request ids in a plain array (a `Map` with this churn costs a lot of GC, see
- * src/transport/opaque-table.ts), frames corked per tick and flushed early every 8 KiB (the write
- * policy of rocket-rpc's channel), no timers, no
- * headers to encode.
+ * src/transport/opaque-table.ts), frames corked per tick, no timers, no headers to encode. `raw`
+ * also flushes early every 8 KiB, the write policy of rocket-rpc's channel; `raw-tick` writes once
+ * per tick, the baseline as it was before that policy (kept for reference).
  */
 class RawClient implements BenchClient {
-  readonly system = 'raw';
   private readonly pending: Array<RawCall | undefined> = new Array<RawCall | undefined>(RAW_SLOTS).fill(undefined);
   private inFlight = 0;
   private readonly reader = new RawFrameReader();
@@ -92,7 +94,14 @@ class RawClient implements BenchClient {
   private corkedBytes = 0;
   private payload: Buffer = makeRawPayload('small');
 
-  private constructor(private readonly socket: net.Socket) {
+  /** `raw` flushes a tick's frames early every 8 KiB, as rocket-rpc's channel does; `raw-tick` only at the end of the tick. */
+  private readonly earlyFlushBytes: number;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    readonly system: 'raw' | 'raw-tick',
+  ) {
+    this.earlyFlushBytes = system === 'raw' ? RAW_EARLY_FLUSH_BYTES : Number.POSITIVE_INFINITY;
     socket.on('data', (chunk: Buffer) => {
       try {
         this.reader.push(chunk, this.onFrame);
@@ -112,13 +121,13 @@ class RawClient implements BenchClient {
     });
   }
 
-  static connect(port: number): Promise<RawClient> {
+  static connect(port: number, system: 'raw' | 'raw-tick'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
-        resolve(new RawClient(socket));
+        resolve(new RawClient(socket, system));
       });
     });
   }
@@ -141,7 +150,7 @@ class RawClient implements BenchClient {
     }
     this.socket.write(frame);
     this.corkedBytes += frame.length;
-    if (this.corkedBytes >= RAW_EARLY_FLUSH_BYTES) {
+    if (this.corkedBytes >= this.earlyFlushBytes) {
       // Flushed early, as rocket-rpc's channel does, so the server starts on the burst sooner.
       this.corkedBytes = 0;
       this.socket.uncork();
@@ -149,7 +158,7 @@ class RawClient implements BenchClient {
     }
     this.inFlight++;
     return new Promise<Buffer>((resolve, reject) => (this.pending[id & RAW_SLOT_MASK] = { resolve, reject })).then((payload) => {
-      if (payload.length !== expected) throw echoMismatch('raw', expected, payload.length);
+      if (payload.length !== expected) throw echoMismatch(this.system, expected, payload.length);
     });
   }
 

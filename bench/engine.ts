@@ -2,7 +2,10 @@
  * Engine benchmark: rocket-rpc's remoting engine (`RemotingClient.invokeSync` against a
  * `RemotingServer`), with JSON and with ROCKETMQ headers, against two baselines in the same run:
  *
- *   raw   a minimal node:net protocol, `[length][request id][payload]` — the practical limit;
+ *   raw       a minimal node:net protocol, `[length][request id][payload]` — the practical limit;
+ *             it writes as rocket-rpc's channel does (once per tick, early every 8 KiB);
+ *   raw-tick  the same, writing only once per tick (the baseline before the early flush; for
+ *             reference, targets are checked against raw);
  *   grpc  @grpc/grpc-js unary calls (bench/engine.proto) — what Node users would otherwise pick.
  *
  * Every system echoes the same three ext fields and a small (20 B), 1 KiB or 64 KiB body, called
@@ -14,7 +17,7 @@
  * Run: npm run bench -- engine [--quick]
  *  or: npx tsc -p tsconfig.test.json && node .build/bench/engine.js [--quick]
  * Options (after the name): --quick, --duration=MS, --warmup=MS, --rounds=N,
- *   --systems=raw,rocket-json,rocket-rocketmq,grpc, --payloads=small,1k,64k, --in-flight=seq,16,128,1024,
+ *   --systems=raw,raw-tick,rocket-json,rocket-rocketmq,grpc, --payloads=small,1k,64k, --in-flight=seq,16,128,1024,
  *   --no-pin, --server-cpu-prof=DIR (profile the servers; run this file with `node --cpu-prof` for
  *   the client side). See docs/bench-engine.md.
  */
@@ -88,9 +91,9 @@ function parseOptions(argv: readonly string[]): Options {
 // ---------------------------------------------------------------------------------------------
 // Server processes (children we started; only they are ever signalled, by PID)
 
-type ServerKind = 'raw' | 'rocket' | 'grpc';
+type ServerKind = 'raw' | 'raw-tick' | 'rocket' | 'grpc';
 
-const serverKindOf: Record<SystemName, ServerKind> = { raw: 'raw', 'rocket-json': 'rocket', 'rocket-rocketmq': 'rocket', grpc: 'grpc' };
+const serverKindOf: Record<SystemName, ServerKind> = { raw: 'raw', 'raw-tick': 'raw-tick', 'rocket-json': 'rocket', 'rocket-rocketmq': 'rocket', grpc: 'grpc' };
 
 const SERVER_START_TIMEOUT_MS = 15_000;
 const SERVER_STOP_TIMEOUT_MS = 5_000;
@@ -363,6 +366,8 @@ interface CaseResult extends Measurement {
   system: SystemName;
   rounds: number;
   callsVsRaw: number | null;
+  /** Against the once-per-tick raw reference (the baseline before the 8 KiB early flush). */
+  callsVsRawTick: number | null;
   callsVsGrpc: number | null;
   p50VsRaw: number | null;
 }
@@ -427,6 +432,7 @@ async function run(options: Options, pinned: boolean): Promise<CaseResult[]> {
         }
         const medians = new Map([...samples].map(([system, values]) => [system, medianOf(values)]));
         const raw = medians.get('raw');
+        const rawTick = medians.get('raw-tick');
         const grpc = medians.get('grpc');
         for (const [system, measured] of medians) {
           results.push({
@@ -436,6 +442,7 @@ async function run(options: Options, pinned: boolean): Promise<CaseResult[]> {
             system,
             rounds,
             callsVsRaw: raw === undefined ? null : quotient(measured.callsPerSec, raw.callsPerSec),
+            callsVsRawTick: rawTick === undefined ? null : quotient(measured.callsPerSec, rawTick.callsPerSec),
             callsVsGrpc: grpc === undefined ? null : quotient(measured.callsPerSec, grpc.callsPerSec),
             p50VsRaw: raw === undefined ? null : quotient(measured.p50Us, raw.p50Us),
           });
@@ -494,6 +501,7 @@ function report(options: Options, pinned: boolean, results: readonly CaseResult[
         'other cpu%': Number.isNaN(result.otherCpuPct) ? '' : Math.round(result.otherCpuPct),
         'calls vs raw': result.system === 'raw' ? '' : ratio(result.callsVsRaw),
         'p50 vs raw': result.system === 'raw' ? '' : ratio(result.p50VsRaw),
+        'calls vs raw-tick': result.system.startsWith('rocket') ? ratio(result.callsVsRawTick) : '',
         'calls vs grpc': result.system.startsWith('rocket') ? ratio(result.callsVsGrpc) : '',
         ...(result.errors > 0 ? { errors: result.errors } : {}),
       }));
