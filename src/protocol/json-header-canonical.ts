@@ -2,11 +2,13 @@ import type { HeaderFields } from './header-fields.js';
 
 /*
  * Fast path for the JSON header as fastjson (and our encoder) writes it: fixed property order, no
- * whitespace, no escapes, ext values that are strings (REMOTING.md §2.1). Such a header is a
- * sequence of known fragments, ints and strings. Fragments and digits are compared on the bytes
- * (a typed-array loop is cheaper than `charCodeAt`, which re-checks the string's representation on
- * every call); string ends are found with `indexOf` and strings cut out of the decoded text.
- * Anything else returns null and goes through the general reader, which also reports errors.
+ * whitespace, ext values that are strings (REMOTING.md §2.1). Such a header is a sequence of known
+ * fragments, ints and strings. Fragments and digits are compared on the bytes (a typed-array loop
+ * is cheaper than `charCodeAt`, which re-checks the string's representation on every call); string
+ * ends are found with `indexOf` and strings cut out of the decoded text. A string with escapes (seed
+ * RPC's `argsJsonJson` is full of them) has its end found past escaped quotes and is unescaped by
+ * `JSON.parse` of that one literal. Anything else returns null and goes through the general reader,
+ * which also reports errors.
  */
 
 const QUOTE = 0x22;
@@ -27,13 +29,19 @@ const VERSION = fragment(',"version":');
 
 /** Where the last `readInt` stopped; -1 when the number was not a plain int32. */
 let intEnd = -1;
+/** Offset after the closing quote of the last `readString`; -1 when there was no valid string. */
+let stringEnd = -1;
+/** Offset of the next backslash at or after the string being read (the text's length when none). */
+let nextEscape = 0;
 
 /**
  * The fields of a canonical header, or null when it is not one. `text` is the header decoded, and
  * all ASCII, so that its character offsets are byte offsets from `start` in `bytes`.
  */
 export function readCanonicalJsonHeader(bytes: Buffer, start: number, text: string): HeaderFields | null {
-  if (!fragmentAt(bytes, start, CODE) || text.includes('\\')) return null;
+  if (!fragmentAt(bytes, start, CODE)) return null;
+  const firstEscape = text.indexOf('\\');
+  nextEscape = firstEscape < 0 ? text.length : firstEscape;
   const code = readInt(bytes, start, CODE.length);
   let at = intEnd;
   if (at < 0) return null;
@@ -46,13 +54,13 @@ export function readCanonicalJsonHeader(bytes: Buffer, start: number, text: stri
     } else {
       for (;;) {
         if (bytes[start + at] !== QUOTE) return null;
-        const keyEnd = text.indexOf('"', at + 1);
-        if (keyEnd < 0 || bytes[start + keyEnd + 1] !== COLON || bytes[start + keyEnd + 2] !== QUOTE) return null;
-        const valueEnd = text.indexOf('"', keyEnd + 3);
-        if (valueEnd < 0) return null;
-        extFields.set(text.substring(at + 1, keyEnd), text.substring(keyEnd + 3, valueEnd));
-        at = valueEnd + 2;
-        const next = bytes[start + valueEnd + 1];
+        const key = readString(text, at);
+        if (stringEnd < 0 || bytes[start + stringEnd] !== COLON || bytes[start + stringEnd + 1] !== QUOTE) return null;
+        const value = readString(text, stringEnd + 1);
+        if (stringEnd < 0) return null;
+        extFields.set(key, value);
+        const next = bytes[start + stringEnd];
+        at = stringEnd + 1;
         if (next === CLOSE_BRACE) break;
         if (next !== COMMA) return null;
       }
@@ -64,10 +72,9 @@ export function readCanonicalJsonHeader(bytes: Buffer, start: number, text: stri
   if (at < 0) return null;
   let language: string | null = null;
   if (fragmentAt(bytes, start + at, LANGUAGE)) {
-    const end = text.indexOf('"', at + LANGUAGE.length);
-    if (end < 0) return null;
-    language = text.substring(at + LANGUAGE.length, end);
-    at = end + 1;
+    language = readString(text, at + LANGUAGE.length - 1);
+    at = stringEnd;
+    if (at < 0) return null;
   }
   if (!fragmentAt(bytes, start + at, OPAQUE)) return null;
   const opaque = readInt(bytes, start, at + OPAQUE.length);
@@ -75,19 +82,59 @@ export function readCanonicalJsonHeader(bytes: Buffer, start: number, text: stri
   if (at < 0) return null;
   let remark: string | null = null;
   if (fragmentAt(bytes, start + at, REMARK)) {
-    const end = text.indexOf('"', at + REMARK.length);
-    if (end < 0) return null;
-    remark = text.substring(at + REMARK.length, end);
-    at = end + 1;
+    remark = readString(text, at + REMARK.length - 1);
+    at = stringEnd;
+    if (at < 0) return null;
   }
   if (!fragmentAt(bytes, start + at, SERIALIZE_TYPE)) return null;
-  at = text.indexOf('"', at + SERIALIZE_TYPE.length) + 1;
-  if (at === 0 || !fragmentAt(bytes, start + at, VERSION)) return null;
+  readString(text, at + SERIALIZE_TYPE.length - 1);
+  at = stringEnd;
+  if (at < 0 || !fragmentAt(bytes, start + at, VERSION)) return null;
   const version = readInt(bytes, start, at + VERSION.length);
   at = intEnd;
   if (at < 0 || at !== text.length - 1 || bytes[start + at] !== CLOSE_BRACE) return null;
   // A null language is left out by the writer; the reader then uses the default, as fastjson does.
   return { code, language: language ?? 'JAVA', version, opaque, flag, remark, extFields };
+}
+
+/**
+ * The JSON string whose opening quote is at `open`; sets `stringEnd` (-1 when there is none, or
+ * when `JSON.parse` refuses its escapes: raw control characters, which fastjson accepts, or broken
+ * escapes; the general reader decides those).
+ */
+function readString(text: string, open: number): string {
+  let close = text.indexOf('"', open + 1);
+  if (close < 0) {
+    stringEnd = -1;
+    return '';
+  }
+  if (close < nextEscape) {
+    stringEnd = close + 1;
+    return text.substring(open + 1, close);
+  }
+  while (close >= 0 && escapedQuote(text, open, close)) close = text.indexOf('"', close + 1);
+  if (close < 0) {
+    stringEnd = -1;
+    return '';
+  }
+  const following = text.indexOf('\\', close);
+  nextEscape = following < 0 ? text.length : following;
+  let value: unknown;
+  try {
+    value = JSON.parse(text.substring(open, close + 1));
+  } catch {
+    stringEnd = -1;
+    return '';
+  }
+  stringEnd = close + 1;
+  return value as string;
+}
+
+/** Whether the quote at `quote` is escaped: an odd run of backslashes before it, inside the string. */
+function escapedQuote(text: string, open: number, quote: number): boolean {
+  let backslashes = 0;
+  for (let i = quote - 1; i > open && text.charCodeAt(i) === 0x5c; i--) backslashes++;
+  return (backslashes & 1) === 1;
 }
 
 function fragmentAt(bytes: Buffer, at: number, expected: Uint8Array): boolean {
