@@ -21,6 +21,8 @@ const NATIVE_WRITE_MIN_LENGTH = 48;
 // Characters fastjson escapes: the two JSON specials, C0 controls, DEL, C1 controls, U+2028/U+2029.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** 1 for the ASCII characters written as they are in a JSON string: printable, not `"` or `\\`. */
+const PLAIN = Uint8Array.from({ length: 0x80 }, (_, c) => (c >= 0x20 && c !== 0x22 && c !== 0x5c && c !== 0x7f ? 1 : 0));
 const SHORT_ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
 const HEX_DIGITS = '0123456789ABCDEF';
 
@@ -30,6 +32,8 @@ const EXT_FIELDS = fragment(',"extFields":{');
 const FLAG = fragment(',"flag":');
 const LANGUAGE = fragment(',"language":');
 const OPAQUE = fragment(',"opaque":');
+/** The usual language and the opaque's name in one copy. */
+const LANGUAGE_JAVA_OPAQUE = fragment(',"language":"JAVA","opaque":');
 const REMARK = fragment(',"remark":');
 const SERIALIZE_TYPE_AND_VERSION = fragment(',"serializeTypeCurrentRPC":"JSON","version":');
 
@@ -84,11 +88,15 @@ export function writeJsonHeader(command: RemotingCommand, target: Buffer, at: nu
   }
   at = writeFragment(target, at, FLAG);
   at = writeInt(target, at, command.flag);
-  if (language !== null) {
-    at = writeFragment(target, at, LANGUAGE);
-    at = writeJsonString(target, at, language);
+  if (language === 'JAVA') {
+    at = writeFragment(target, at, LANGUAGE_JAVA_OPAQUE);
+  } else {
+    if (language !== null) {
+      at = writeFragment(target, at, LANGUAGE);
+      at = writeJsonString(target, at, language);
+    }
+    at = writeFragment(target, at, OPAQUE);
   }
-  at = writeFragment(target, at, OPAQUE);
   at = writeInt(target, at, command.opaque);
   if (remark !== null) {
     at = writeFragment(target, at, REMARK);
@@ -115,8 +123,11 @@ export function decodeJsonHeader(header: string | Uint8Array): HeaderFields {
 
 /** Copies a constant fragment (cheaper from bytes than from a string, see json-header-canonical.ts). */
 function writeFragment(target: Buffer, at: number, bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) target[at + i] = bytes[i]!;
-  return at + bytes.length;
+  const length = bytes.length;
+  // From about 16 bytes the native copy beats the loop (44 bytes: 16 ns against 44 ns).
+  if (length >= 16) target.set(bytes, at);
+  else for (let i = 0; i < length; i++) target[at + i] = bytes[i]!;
+  return at + length;
 }
 
 function writeAscii(target: Buffer, at: number, text: string): number {
@@ -149,7 +160,21 @@ function writeJsonString(target: Buffer, at: number, text: string): number {
   if (length >= NATIVE_WRITE_MIN_LENGTH && !NEEDS_ESCAPE.test(text)) {
     at += target.write(javaWireText(text), at, 'utf8');
   } else {
-    for (let i = 0; i < length; i++) {
+    // Printable ASCII run (usually the whole string): four units per step, one test for all four.
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      const c0 = text.charCodeAt(i);
+      const c1 = text.charCodeAt(i + 1);
+      const c2 = text.charCodeAt(i + 2);
+      const c3 = text.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80 || (PLAIN[c0]! & PLAIN[c1]! & PLAIN[c2]! & PLAIN[c3]!) === 0) break;
+      target[at] = c0;
+      target[at + 1] = c1;
+      target[at + 2] = c2;
+      target[at + 3] = c3;
+      at += 4;
+    }
+    for (; i < length; i++) {
       const c = text.charCodeAt(i);
       if (c < 0x80) {
         if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c !== 0x7f) target[at++] = c;
