@@ -141,19 +141,26 @@ export class RemotingClient extends RemotingPeer {
     );
   }
 
-  /** Sends a request marked oneway; resolves when it is written. No response is expected. */
+  /**
+   * Sends a request marked oneway; resolves when it is written (handed to the OS). No response is
+   * expected. Rejects with `RemotingTimeoutError` when it is not written within `timeoutMs` (a peer
+   * that stopped reading); its oneway permit is then held until the write ends, so the permits
+   * bound how much can pile up for such a peer.
+   */
   async invokeOneway(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<void> {
     const begin = performance.now();
     if (this.closed) throw new EngineClosedError('RemotingClient');
     request.markOneway();
     const permit = this.onewaySemaphore.tryAcquire() ?? (await this.waitForPermit(this.onewaySemaphore, 'invokeOnewayImpl', 'semaphoreOnewayValue', addr, timeoutMs, begin, options.signal));
+    let releaseHere = true;
     try {
       const channel = this.openChannel(addr) ?? (await this.channelFor(addr, timeoutMs, begin, options.signal));
       this.endpoint.runBeforeHooks(addr, request);
       this.applySerializeType(request);
-      await this.endpoint.invokeOneway(channel, addr, request);
+      releaseHere = false;
+      await this.endpoint.invokeOneway(channel, addr, request, { timeoutMs, begin }, () => permit.release());
     } finally {
-      permit.release();
+      if (releaseHere) permit.release();
     }
   }
 

@@ -45,6 +45,12 @@ interface ProcessorEntry {
   executor: Executor;
 }
 
+/** A call's timeout and when it started (`performance.now()`), for deadlines that span several steps. */
+export interface CallDeadline {
+  timeoutMs: number;
+  begin: number;
+}
+
 export interface InvokeOptions {
   signal?: AbortSignal;
 }
@@ -248,19 +254,54 @@ export class RemotingEndpoint {
     return promise;
   }
 
-  /** Writes a oneway request; resolves once the bytes are handed to the OS. */
-  invokeOneway(channel: Channel, addr: string, request: RemotingCommand): Promise<void> {
+  /**
+   * Writes a oneway request; resolves once the bytes are handed to the OS. With a deadline it
+   * rejects with `RemotingTimeoutError` when they are not by then (a peer that stops reading fills
+   * the socket's buffers and the write never completes); the bytes stay queued and may still go
+   * out later. `onWriteEnded` runs once the write itself has ended, written or failed, whichever way
+   * the promise went (the client releases its oneway permit there, as Java does).
+   */
+  invokeOneway(channel: Channel, addr: string, request: RemotingCommand, deadline?: CallDeadline, onWriteEnded?: () => void): Promise<void> {
     request.markOneway();
     request.flag &= ~1;
     return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | null = null;
+      let settled = false;
+      const settle = (error: Error | null): void => {
+        if (settled) return;
+        settled = true;
+        if (timer !== null) clearTimeout(timer);
+        if (error === null) resolve();
+        else reject(error);
+      };
       let written: boolean;
       try {
-        written = channel.write(request, (error) => (error ? reject(new RemotingSendRequestError(addr, { cause: error })) : resolve()));
+        written = channel.write(request, (error) => {
+          onWriteEnded?.();
+          settle(error ? new RemotingSendRequestError(addr, { cause: error }) : null);
+        });
       } catch (error) {
-        reject(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error }));
+        onWriteEnded?.();
+        settle(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error }));
         return;
       }
-      if (!written) reject(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+      if (!written) {
+        onWriteEnded?.();
+        settle(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+        return;
+      }
+      if (deadline === undefined) return;
+      const expire = (): void => {
+        const left = deadline.begin + deadline.timeoutMs - performance.now();
+        // Timers may fire up to ~1 ms early: never fail before the deadline.
+        if (left > 0) {
+          timer = setTimeout(expire, timerDelay(Math.ceil(left)));
+          return;
+        }
+        const elapsed = performance.now() - deadline.begin;
+        settle(new RemotingTimeoutError(addr, deadline.timeoutMs, elapsed, request.opaque, `invokeOneway to <${addr}> timeout, ${deadline.timeoutMs}(ms): not written within the timeout (is the peer reading?)`));
+      };
+      timer = setTimeout(expire, timerDelay(Math.max(1, Math.ceil(deadline.begin + deadline.timeoutMs - performance.now()))));
     });
   }
 

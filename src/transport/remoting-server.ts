@@ -163,16 +163,17 @@ export class RemotingServer extends RemotingPeer {
     }
   }
 
-  /** Sends a oneway request to a connected client; resolves when written. */
+  /**
+   * Sends a oneway request to a connected client; resolves when written. Rejects with
+   * `RemotingTimeoutError` when it is not written within `timeoutMs`; the permit is then held until
+   * the write ends (see `RemotingClient.invokeOneway`).
+   */
   async invokeOneway(channel: Channel, request: RemotingCommand, timeoutMs: number): Promise<void> {
+    const begin = performance.now();
     const permit = this.onewaySemaphore.tryAcquire() ?? (await this.onewaySemaphore.acquire(timeoutMs));
     if (permit === null) throw new RemotingTooMuchRequestError(channel.remoteAddress, `invokeOnewayImpl tryAcquire semaphore timeout, ${timeoutMs}ms`);
-    try {
-      if (this.options.serializeType !== undefined) request.serializeType = this.options.serializeType;
-      await this.endpoint.invokeOneway(channel, channel.remoteAddress, request);
-    } finally {
-      permit.release();
-    }
+    if (this.options.serializeType !== undefined) request.serializeType = this.options.serializeType;
+    await this.endpoint.invokeOneway(channel, channel.remoteAddress, request, { timeoutMs, begin }, () => permit.release());
   }
 
   /**
