@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { RemotingCommand, ResponseCode, SerializeType } from '../src/protocol/index.js';
 import { RemotingClient } from '../src/transport/index.js';
 import { EXT_FIELDS, EXT_OBJECT, makeBody, makeRawPayload, REQUEST_CODE, type PayloadName } from './engine-payloads.js';
-import { encodeRawFrame, RAW_EARLY_FLUSH_BYTES, RawFrameReader } from './engine-raw-framing.js';
+import { encodeRawFrame, RAW_EARLY_FLUSH_BYTES, RAW_LATER_FLUSH_BYTES, RawFrameReader } from './engine-raw-framing.js';
 import { loadEchoService, type EchoClient, type EchoReply, type EchoRequest } from './engine-grpc-service.js';
 
 export type SystemName = 'raw' | 'raw-tick' | 'rocket-json' | 'rocket-rocketmq' | 'grpc';
@@ -82,8 +82,9 @@ const RAW_SLOT_MASK = RAW_SLOTS - 1;
 /**
  * The practical limit: request ids in a plain array (a `Map` with this churn costs a lot of GC, see
  * src/transport/opaque-table.ts), frames corked per tick, no timers, no headers to encode. `raw`
- * also flushes early every 8 KiB, the write policy of rocket-rpc's channel; `raw-tick` writes once
- * per tick, the baseline as it was before that policy (kept for reference).
+ * also flushes early (the first 8 KiB of a tick, then every 64 KiB), the write policy of
+ * rocket-rpc's channel; `raw-tick` writes once per tick, the baseline as it was before that policy
+ * (kept for reference).
  */
 class RawClient implements BenchClient {
   private readonly pending: Array<RawCall | undefined> = new Array<RawCall | undefined>(RAW_SLOTS).fill(undefined);
@@ -92,16 +93,19 @@ class RawClient implements BenchClient {
   private nextId = 0;
   private corked = false;
   private corkedBytes = 0;
+  private flushedEarly = false;
   private payload: Buffer = makeRawPayload('small');
 
-  /** `raw` flushes a tick's frames early every 8 KiB, as rocket-rpc's channel does; `raw-tick` only at the end of the tick. */
+  /** `raw` flushes a tick's first 8 KiB early and later ones every 64 KiB, as rocket-rpc's channel does; `raw-tick` only at the end of the tick. */
   private readonly earlyFlushBytes: number;
+  private readonly laterFlushBytes: number;
 
   private constructor(
     private readonly socket: net.Socket,
     readonly system: 'raw' | 'raw-tick',
   ) {
     this.earlyFlushBytes = system === 'raw' ? RAW_EARLY_FLUSH_BYTES : Number.POSITIVE_INFINITY;
+    this.laterFlushBytes = system === 'raw' ? RAW_LATER_FLUSH_BYTES : Number.POSITIVE_INFINITY;
     socket.on('data', (chunk: Buffer) => {
       try {
         this.reader.push(chunk, this.onFrame);
@@ -150,7 +154,8 @@ class RawClient implements BenchClient {
     }
     this.socket.write(frame);
     this.corkedBytes += frame.length;
-    if (this.corkedBytes >= this.earlyFlushBytes) {
+    if (this.corkedBytes >= (this.flushedEarly ? this.laterFlushBytes : this.earlyFlushBytes)) {
+      this.flushedEarly = true;
       // Flushed early, as rocket-rpc's channel does, so the server starts on the burst sooner.
       this.corkedBytes = 0;
       this.socket.uncork();
@@ -164,6 +169,7 @@ class RawClient implements BenchClient {
 
   private readonly uncork = (): void => {
     this.corked = false;
+    this.flushedEarly = false;
     this.corkedBytes = 0;
     this.socket.uncork();
   };

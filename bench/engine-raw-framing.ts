@@ -6,8 +6,13 @@
 
 export const RAW_HEADER_LENGTH = 8;
 
-/** rocket-rpc's channel flushes a tick's writes early at this size; the baseline does the same. */
+/**
+ * rocket-rpc's channel write policy, which the `raw` baseline copies: a tick's frames are flushed
+ * early once this many bytes are queued, later early flushes in the same tick wait for
+ * `RAW_LATER_FLUSH_BYTES`, and whatever is left goes at the end of the tick.
+ */
 export const RAW_EARLY_FLUSH_BYTES = 8 * 1024;
+export const RAW_LATER_FLUSH_BYTES = 64 * 1024;
 
 /** The biggest frame either side accepts (a broken peer must not make us buffer forever). */
 const MAX_RAW_FRAME = 16 * 1024 * 1024;

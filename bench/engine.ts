@@ -3,7 +3,7 @@
  * `RemotingServer`), with JSON and with ROCKETMQ headers, against two baselines in the same run:
  *
  *   raw       a minimal node:net protocol, `[length][request id][payload]` — the practical limit;
- *             it writes as rocket-rpc's channel does (once per tick, early every 8 KiB);
+ *             it writes as rocket-rpc's channel does (once per tick, the first 8 KiB early);
  *   raw-tick  the same, writing only once per tick (the baseline before the early flush; for
  *             reference, targets are checked against raw);
  *   grpc  @grpc/grpc-js unary calls (bench/engine.proto) — what Node users would otherwise pick.

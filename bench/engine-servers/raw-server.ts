@@ -1,14 +1,15 @@
 /**
  * The raw baselines' server: plain node:net, `[u32 length][u32 id][payload]` frames, every request
  * answered with a new frame carrying the same id and payload. The answers to one read are written
- * with one `write`, or one per `earlyFlushBytes` of answers (the write policy of rocket-rpc's
- * channel), which is what a careful hand-written server does.
+ * with one `write`, or with the first `earlyFlushBytes` of them early and then one per
+ * `laterFlushBytes` (the write policy of rocket-rpc's channel), which is what a careful hand-written
+ * server does.
  */
 import net from 'node:net';
 import { encodeRawFrame, RawFrameReader } from '../engine-raw-framing.js';
 import { serve } from './control.js';
 
-export function serveRaw(earlyFlushBytes: number): void {
+export function serveRaw(earlyFlushBytes: number, laterFlushBytes: number): void {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -17,6 +18,7 @@ export function serveRaw(earlyFlushBytes: number): void {
     const reader = new RawFrameReader();
     let replies: Buffer[] = [];
     let replyBytes = 0;
+    let flushedEarly = false;
     const flushReplies = (): void => {
       socket.write(replies.length === 1 ? replies[0]! : Buffer.concat(replies));
       replies = [];
@@ -26,7 +28,10 @@ export function serveRaw(earlyFlushBytes: number): void {
       const frame = encodeRawFrame(id, payload);
       replies.push(frame);
       replyBytes += frame.length;
-      if (replyBytes >= earlyFlushBytes) flushReplies();
+      if (replyBytes >= (flushedEarly ? laterFlushBytes : earlyFlushBytes)) {
+        flushedEarly = true;
+        flushReplies();
+      }
     };
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -35,6 +40,7 @@ export function serveRaw(earlyFlushBytes: number): void {
         socket.destroy(error as Error);
         return;
       }
+      flushedEarly = false;
       if (replies.length > 0) flushReplies();
     });
     socket.on('error', () => socket.destroy());

@@ -36,15 +36,17 @@ const COALESCE_MAX_BYTES = 64 * 1024;
  * A tick's writes are flushed early once this many bytes are queued. Waiting for the end of the
  * tick makes a burst one syscall, but the peer then sits idle while the whole burst is encoded and
  * we sit idle while it answers all of it: with 128 calls in flight the two sides took turns instead
- * of working at once. Flushing every 8 KiB lets the peer start on the first frames while the rest
- * are encoded (small calls at 128 in flight: 1.6-2x the calls/s on two cores; bench/engine.ts).
+ * of working at once. Flushing the first 8 KiB early lets the peer start on them while the rest are
+ * encoded (small calls at 128 in flight: 1.6-2x the calls/s on two cores; bench/engine.ts). Once
+ * the peer has work, later flushes in the same tick wait for `COALESCE_MAX_BYTES`, so big frames
+ * do not turn into a syscall every few frames.
  */
 const EARLY_FLUSH_BYTES = 8 * 1024;
 
 /**
  * One connection: a byte stream (TCP, TLS, or in-memory) plus framing. It decodes incoming frames
- * and hands every command to its owner; writes are queued and flushed once per tick, or as soon as
- * 8 KiB are queued, so a burst of calls becomes a few writes (syscalls) instead of one each.
+ * and hands every command to its owner; writes are queued and flushed once per tick (the first
+ * 8 KiB of a burst early), so a burst of calls becomes a few writes (syscalls) instead of one each.
  */
 export class Channel extends EventEmitter<ChannelEvents> {
   readonly id = ++channelIds;
@@ -60,6 +62,8 @@ export class Channel extends EventEmitter<ChannelEvents> {
   private queuedBytes = 0;
   private queuedCallbacks: WriteCallback[] | null = null;
   private flushScheduled = false;
+  /** Whether this tick's writes were flushed early already (later early flushes wait for more). */
+  private flushedEarly = false;
   private closedFlag = false;
   private readonly abortController = new AbortController();
   private readonly emitCommand: (command: RemotingCommand) => void;
@@ -99,7 +103,8 @@ export class Channel extends EventEmitter<ChannelEvents> {
     this.queued.push(frame);
     this.queuedBytes += frame.length;
     if (onWritten !== undefined) (this.queuedCallbacks ??= []).push(onWritten);
-    if (this.queuedBytes >= EARLY_FLUSH_BYTES) {
+    if (this.queuedBytes >= (this.flushedEarly ? COALESCE_MAX_BYTES : EARLY_FLUSH_BYTES)) {
+      this.flushedEarly = true;
       this.writeQueued();
       return true;
     }
@@ -112,6 +117,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    this.flushedEarly = false;
     this.writeQueued();
   };
 
