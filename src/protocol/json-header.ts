@@ -1,7 +1,7 @@
 import type { RemotingCommand } from './command.js';
 import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js';
 import { readJsonHeader } from './json-header-reader.js';
-import { javaWireText, writeNonAscii } from './utf8.js';
+import { javaWireText, writeAsciiQuads, writeNonAscii } from './utf8.js';
 
 /*
  * The JSON header (REMOTING.md §2) as fastjson 1.2.69 writes it: properties in alphabetical order,
@@ -160,20 +160,9 @@ function writeJsonString(target: Buffer, at: number, text: string): number {
   if (length >= NATIVE_WRITE_MIN_LENGTH && !NEEDS_ESCAPE.test(text)) {
     at += target.write(javaWireText(text), at, 'utf8');
   } else {
-    // Printable ASCII run (usually the whole string): four units per step, one test for all four.
-    let i = 0;
-    for (; i + 4 <= length; i += 4) {
-      const c0 = text.charCodeAt(i);
-      const c1 = text.charCodeAt(i + 1);
-      const c2 = text.charCodeAt(i + 2);
-      const c3 = text.charCodeAt(i + 3);
-      if ((c0 | c1 | c2 | c3) >= 0x80 || (PLAIN[c0]! & PLAIN[c1]! & PLAIN[c2]! & PLAIN[c3]!) === 0) break;
-      target[at] = c0;
-      target[at + 1] = c1;
-      target[at + 2] = c2;
-      target[at + 3] = c3;
-      at += 4;
-    }
+    // Printable ASCII run (usually the whole string) first.
+    let i = writeAsciiQuads(target, at, text, PLAIN);
+    at += i;
     for (; i < length; i++) {
       const c = text.charCodeAt(i);
       if (c < 0x80) {

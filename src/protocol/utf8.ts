@@ -34,20 +34,8 @@ export function utf8Bound(text: string): number {
 export function writeJavaUtf8(target: Buffer, at: number, text: string): number {
   const length = text.length;
   if (length >= NATIVE_WRITE_MIN_LENGTH) return at + target.write(javaWireText(text), at, 'utf8');
-  // ASCII prefix (usually the whole string): one byte per unit, offsets known in advance. Four
-  // units per step with one test for all four: about 15 % faster than one at a time.
-  let i = 0;
-  for (; i + 4 <= length; i += 4) {
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = text.charCodeAt(i + 2);
-    const c3 = text.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) >= 0x80) break;
-    target[at + i] = c0;
-    target[at + i + 1] = c1;
-    target[at + i + 2] = c2;
-    target[at + i + 3] = c3;
-  }
+  // ASCII prefix (usually the whole string): one byte per unit, offsets known in advance.
+  let i = writeAsciiQuads(target, at, text, ASCII);
   for (; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x80) break;
@@ -66,6 +54,31 @@ export function writeJavaUtf8(target: Buffer, at: number, text: string): number 
     }
   }
   return at;
+}
+
+/** 1 for every ASCII unit: `writeAsciiQuads` with it writes any ASCII run. */
+export const ASCII = new Uint8Array(0x80).fill(1);
+
+/**
+ * Writes `text` from its start, four units per step with one test for all four (about 15 % faster
+ * than one at a time), while all four are ASCII and `allowed[c]` is 1 for each. Returns how many
+ * units it wrote (a multiple of 4); the caller writes the rest its own way.
+ */
+export function writeAsciiQuads(target: Buffer, at: number, text: string, allowed: Uint8Array): number {
+  const length = text.length;
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80 || (allowed[c0]! & allowed[c1]! & allowed[c2]! & allowed[c3]!) === 0) break;
+    target[at + i] = c0;
+    target[at + i + 1] = c1;
+    target[at + i + 2] = c2;
+    target[at + i + 3] = c3;
+  }
+  return i;
 }
 
 /**
