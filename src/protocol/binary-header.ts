@@ -1,7 +1,7 @@
 import { ProtocolError } from '../errors.js';
-import type { RemotingCommand } from './command.js';
+import { RemotingCommand } from './command.js';
 import { languageCode, languageName } from './language.js';
-import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js';
+import { checkExtEntry, checkInt32 } from './header-fields.js';
 import { decodeUtf8Strict, utf8Bound, writeJavaUtf8 } from './utf8.js';
 import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
 
@@ -72,8 +72,12 @@ export function writeBinaryHeader(command: RemotingCommand, target: Buffer, at: 
   return at;
 }
 
-/** Reads a ROCKETMQ binary header occupying `bytes[start, end)`. */
-export function decodeBinaryHeader(bytes: Buffer, start: number, end: number): HeaderFields {
+/**
+ * Reads a ROCKETMQ binary header occupying `bytes[start, end)` into a new command (body and
+ * serialize type left for the caller): built here rather than from a returned fields object,
+ * which V8 could not elide across the call.
+ */
+export function decodeBinaryHeader(bytes: Buffer, start: number, end: number): RemotingCommand {
   if (end - start < MIN_HEADER_LENGTH) {
     throw new ProtocolError('BAD_HEADER', `ROCKETMQ header of ${end - start} bytes is shorter than the minimum ${MIN_HEADER_LENGTH}`);
   }
@@ -95,7 +99,7 @@ export function decodeBinaryHeader(bytes: Buffer, start: number, end: number): H
     throw new ProtocolError('BAD_HEADER', `ROCKETMQ header has ${end - at - extLength} bytes after its ext block`);
   }
   const extFields = extLength === 0 ? null : decodeExtBlock(bytes, at, end);
-  return { code, language, version, opaque, flag, remark, extFields };
+  return new RemotingCommand({ code, language, version, opaque, flag, remark, extFields });
 }
 
 /**

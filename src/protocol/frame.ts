@@ -103,7 +103,7 @@ export function decodeFrameContent(bytes: Buffer, start: number, end: number): R
   const headerEnd = headerStart + headerLength;
   // One `new` per branch (not one after a merge) lets V8 drop the decoder's intermediate fields object.
   let command: RemotingCommand;
-  if (type === SerializeType.ROCKETMQ) command = new RemotingCommand(decodeBinaryHeader(bytes, headerStart, headerEnd));
+  if (type === SerializeType.ROCKETMQ) command = decodeBinaryHeader(bytes, headerStart, headerEnd);
   else if (type === SerializeType.JSON) command = new RemotingCommand(readJsonHeader(bytes, headerStart, headerEnd));
   else throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${type}`);
   command.body = headerEnd < end ? bufferView(bytes, headerEnd, end) : null;
