@@ -5,7 +5,7 @@
  *
  * - small frames are written into the free part of a shared slab, like Node's own
  *   `Buffer.allocUnsafe` pool: the returned buffer is a view of the slab (do not transfer its
- *   `.buffer` to a worker), and the next frame starts right after it;
+ *   `.buffer` to a worker), and the next frame starts right after it (see `adjacentFrames`);
  * - larger frames get their own allocation, sized by an upper bound and copied down to the exact
  *   size when the bound was loose by more than a little, so a frame never pins much memory it does
  *   not use.
@@ -57,7 +57,9 @@ export function reservedStart(): number {
 export function commitFrame(end: number): Buffer {
   if (target === slab) {
     const frame = bufferView(slab, start, end);
-    used = (end + 7) & ~7;
+    // The next frame starts right here: frames encoded one after another are adjacent, so a
+    // channel can hand a tick's frames to the socket as one view instead of copying them together.
+    used = end;
     return frame;
   }
   if (target.length - end > MAX_SLACK) {
@@ -66,4 +68,21 @@ export function commitFrame(end: number): Buffer {
     return exact;
   }
   return end === target.length ? target : bufferView(target, 0, end);
+}
+
+/**
+ * The frames as one view when each starts where the one before it ends in the same memory (frames
+ * encoded one after another into the slab), else null. Slab memory is never written twice, so the
+ * view stays valid while the stream holds it.
+ */
+export function adjacentFrames(frames: readonly Buffer[], totalLength: number): Buffer | null {
+  const first = frames[0]!;
+  const memory = first.buffer;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < frames.length; i++) {
+    const frame = frames[i]!;
+    if (frame.buffer !== memory || frame.byteOffset !== end) return null;
+    end += frame.length;
+  }
+  return bufferView(first, 0, totalLength);
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { encodeCommand } from '../protocol/frame.js';
+import { adjacentFrames } from '../protocol/frame-slab.js';
 import type { RemotingCommand } from '../protocol/command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from '../protocol/codes.js';
 import { timerDelay } from './timer-delay.js';
@@ -121,7 +122,10 @@ export class Channel extends EventEmitter<ChannelEvents> {
     this.writeQueued();
   };
 
-  /** Hands everything queued to the stream: one buffer, or one corked `writev` for big batches. */
+  /**
+   * Hands everything queued to the stream: one buffer (frames encoded back to back already are one,
+   * without a copy), or one corked `writev` for big batches.
+   */
   private writeQueued(): void {
     const frames = this.queued;
     const bytes = this.queuedBytes;
@@ -145,7 +149,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
     if (frames.length === 1) {
       this.stream.write(frames[0], done);
     } else if (bytes <= COALESCE_MAX_BYTES) {
-      this.stream.write(Buffer.concat(frames, bytes), done);
+      this.stream.write(adjacentFrames(frames, bytes) ?? Buffer.concat(frames, bytes), done);
     } else {
       this.stream.cork();
       const last = frames.length - 1;

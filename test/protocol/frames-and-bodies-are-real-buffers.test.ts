@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeCommand, encodeCommand, FrameDecoder, RemotingCommand, SerializeType } from '../../src/protocol/index.js';
 
-// Frames and bodies are cheap views (src/protocol/buffer-view.ts); users still hold ordinary Buffers.
+// Frames and bodies are views (src/protocol/buffer-view.ts); users hold ordinary Buffers.
 function checkIsBuffer(value: Uint8Array | null, expected: string): void {
   assert.ok(value !== null);
   assert.ok(Buffer.isBuffer(value));
   assert.ok(value instanceof Buffer);
   assert.equal(value.constructor, Buffer);
+  assert.equal(Object.getPrototypeOf(value), Buffer.prototype);
+  // What users write in their tests: strict deep equality compares prototypes too.
+  assert.deepStrictEqual(value, Buffer.from(expected));
   const buffer = value as Buffer;
   assert.equal(buffer.toString('utf8'), expected);
   assert.ok(Buffer.isBuffer(buffer.subarray(1)));
