@@ -1,6 +1,6 @@
 import { RemotingError } from '../errors.js';
 import { RemotingCommand, ResponseCode } from '../protocol/index.js';
-import type { RemotingClient } from '../transport/index.js';
+import { RemotingTimeoutError, type RemotingClient } from '../transport/index.js';
 import type { RpcResponse, RpcTarget } from '../rpc/target.js';
 import { decodeArgsJsonJson } from '../rpc/args-json.js';
 import { SeedRpcFields } from '../rpc/seed-request.js';
@@ -145,21 +145,14 @@ export class ServiceCluster implements RpcTarget {
   }
 
   async invoke(request: RemotingCommand, timeoutMs: number, call: ClusterCall = {}): Promise<RpcResponse> {
-    const deadline = performance.now() + timeoutMs;
-    await this.#firstDiscovery(deadline);
-    const key = this.#keyOf(request, call);
+    const { deadline, key, options } = await this.#start(request, timeoutMs, call);
     const idempotent = call.idempotent === true;
-    const options = call.signal === undefined ? {} : { signal: call.signal };
-    this.#budget?.recordRequest();
     let tried: Set<string> | undefined;
     let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
-      const instance = this.#pick(key, tried, lastError);
+      const instance = this.#pickForAttempt(key, tried, lastError, deadline, timeoutMs);
       const remaining = deadline - performance.now();
-      // Only reachable after a failed attempt: the first one always runs.
-      if (remaining <= 0) throw lastError;
       const attemptRequest = attempt === 0 ? request : withFreshOpaque(request);
-      this.#prober?.use(instance.id, instance.addr);
       this.#inFlight.begin(instance.id);
       let response: RemotingCommand;
       try {
@@ -191,18 +184,12 @@ export class ServiceCluster implements RpcTarget {
 
   /** Oneway: resent elsewhere only when the connection could not be opened (nothing was written). */
   async invokeOneway(request: RemotingCommand, timeoutMs: number, call: ClusterCall = {}): Promise<string> {
-    const deadline = performance.now() + timeoutMs;
-    await this.#firstDiscovery(deadline);
-    const key = this.#keyOf(request, call);
-    const options = call.signal === undefined ? {} : { signal: call.signal };
-    this.#budget?.recordRequest();
+    const { deadline, key, options } = await this.#start(request, timeoutMs, call);
     let tried: Set<string> | undefined;
     let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
-      const instance = this.#pick(key, tried, lastError);
+      const instance = this.#pickForAttempt(key, tried, lastError, deadline, timeoutMs);
       const remaining = deadline - performance.now();
-      if (remaining <= 0) throw lastError;
-      this.#prober?.use(instance.id, instance.addr);
       try {
         await this.#client.invokeOneway(instance.addr, attempt === 0 ? request : withFreshOpaque(request), Math.min(remaining, this.#attemptTimeoutMs), options);
         return instance.addr;
@@ -224,6 +211,29 @@ export class ServiceCluster implements RpcTarget {
     this.#prober?.close();
     this.#detector?.close();
     await this.source.close();
+  }
+
+  /** What every call starts with: its deadline, the first discovery, its routing key, a budget entry. */
+  async #start(request: RemotingCommand, timeoutMs: number, call: ClusterCall): Promise<{ deadline: number; key: string | undefined; options: { signal?: AbortSignal } }> {
+    const deadline = performance.now() + timeoutMs;
+    await this.#firstDiscovery(deadline);
+    const key = this.#keyOf(request, call);
+    this.#budget?.recordRequest();
+    return { deadline, key, options: call.signal === undefined ? {} : { signal: call.signal } };
+  }
+
+  /**
+   * The provider for the next attempt (marked in use for the prober). Past the deadline it throws
+   * the last attempt's error (or a timeout, when the first discovery took all the time).
+   */
+  #pickForAttempt(key: string | undefined, tried: ReadonlySet<string> | undefined, lastError: unknown, deadline: number, timeoutMs: number): Instance {
+    const instance = this.#pick(key, tried, lastError);
+    if (deadline - performance.now() <= 0) {
+      // Before any attempt, only waiting for the first discovery can have used the time up.
+      throw lastError ?? new RemotingTimeoutError(this.name, timeoutMs, timeoutMs, undefined, `cluster ${this.name}: the ${timeoutMs} ms timeout passed while waiting for the first discovery`);
+    }
+    this.#prober?.use(instance.id, instance.addr);
+    return instance;
   }
 
   /** While the source's first attempt runs, waits for it (never past the call's deadline). */
