@@ -4,9 +4,8 @@ import { DiscoveryError } from './errors.js';
 import { connectEtcd, etcdProvidersPrefix, type EtcdConnectionOptions } from './etcd-client.js';
 import { createInstance } from './instance.js';
 import { encodeProviderRecord } from './provider-record.js';
-import type { ProviderEndpoint, Registration } from './registration.js';
-import type { DiscoveryErrorListener } from './source.js';
-import { OwnedTimer } from './timing.js';
+import { KeptRegistration } from './kept-registration.js';
+import type { ProviderEndpoint } from './registration.js';
 
 export interface EtcdRegistrationOptions extends EtcdConnectionOptions {
   readonly service: string;
@@ -27,51 +26,34 @@ export interface EtcdRegistrationOptions extends EtcdConnectionOptions {
  * is lost while running (etcd unreachable longer than the TTL), a new lease and key are written,
  * retried with backoff until it works or `deregister` is called.
  */
-export class EtcdRegistration implements Registration {
-  readonly key: string;
+export class EtcdRegistration extends KeptRegistration {
   readonly #options: EtcdRegistrationOptions;
   readonly #ttlSeconds: number;
-  readonly #retryMs: number;
   readonly #timeoutMs: number;
-  readonly #errorListeners = new Set<DiscoveryErrorListener>();
-  readonly #retryTimer = new OwnedTimer(() => void this.#attempt());
   #client: Etcd3 | undefined;
   #ownsClient = false;
   #lease: Lease | undefined;
-  #failures = 0;
-  #state: 'idle' | 'registering' | 'registered' | 'closed' = 'idle';
-  #attempting: Promise<void> | undefined;
 
   constructor(options: EtcdRegistrationOptions) {
     const { host, port, weight, metadata } = options.endpoint;
     const instance = createInstance(host, port, { weight, metadata });
-    this.key = etcdProvidersPrefix(options.service, options.root) + instance.addr;
+    super(etcdProvidersPrefix(options.service, options.root) + instance.addr, options.retryMs ?? 500);
     this.#options = options;
     this.#ttlSeconds = options.ttlSeconds ?? 10;
     if (!Number.isInteger(this.#ttlSeconds) || this.#ttlSeconds < 1) throw new RemotingError('INVALID_ARGUMENT', `ttlSeconds must be a positive integer, got ${this.#ttlSeconds}`);
-    this.#retryMs = options.retryMs ?? 500;
     this.#timeoutMs = options.timeoutMs ?? 5_000;
   }
 
-  get registered(): boolean {
-    return this.#state === 'registered';
-  }
-
-  onError(listener: DiscoveryErrorListener): () => void {
-    this.#errorListeners.add(listener);
-    return () => this.#errorListeners.delete(listener);
-  }
-
   async register(): Promise<void> {
-    if (this.#state === 'closed') throw new DiscoveryError('REGISTRY', this.key, 'registration was closed');
-    if (this.#state !== 'idle') return this.#attempting;
+    if (this.state === 'closed') throw new DiscoveryError('REGISTRY', this.key, 'registration was closed');
+    if (this.state !== 'idle') return this.attempting;
     const { client, owned } = await connectEtcd(this.#options, this.key);
     this.#client = client;
     this.#ownsClient = owned;
-    this.#state = 'registering';
-    this.#attempting = this.#writeEntry();
+    this.state = 'registering';
+    this.attempting = this.writeEntry();
     try {
-      await this.#attempting;
+      await this.attempting;
     } catch (error) {
       // The first registration failing is the caller's to handle: leave nothing running.
       await this.deregister();
@@ -80,10 +62,8 @@ export class EtcdRegistration implements Registration {
   }
 
   async deregister(): Promise<void> {
-    if (this.#state === 'closed') return;
-    this.#state = 'closed';
-    this.#retryTimer.cancel();
-    await this.#attempting?.catch(() => undefined);
+    if (!this.close()) return;
+    await this.attempting?.catch(() => undefined);
     const lease = this.#lease;
     this.#lease = undefined;
     try {
@@ -93,13 +73,13 @@ export class EtcdRegistration implements Registration {
       }
     } catch (error) {
       // The key still expires with its lease; say so rather than fail the provider's shutdown.
-      this.#report(new DiscoveryError('REGISTRY', this.key, `revoke failed, the entry expires in ≤${this.#ttlSeconds}s: ${(error as Error).message}`, { cause: error }));
+      this.report(new DiscoveryError('REGISTRY', this.key, `revoke failed, the entry expires in ≤${this.#ttlSeconds}s: ${(error as Error).message}`, { cause: error }));
     } finally {
       if (this.#ownsClient) this.#client?.close();
     }
   }
 
-  async #writeEntry(): Promise<void> {
+  protected async writeEntry(): Promise<void> {
     const client = this.#client as Etcd3;
     const lease = client.lease(this.#ttlSeconds, { autoKeepAlive: true, deadline: Date.now() + this.#timeoutMs });
     // The lease emits 'lost' also when its first grant fails; the rejected put reports that case.
@@ -113,31 +93,15 @@ export class EtcdRegistration implements Registration {
       if (this.#lease === lease) this.#lease = undefined;
       throw new DiscoveryError('REGISTRY', this.key, `cannot register: ${(error as Error).message}`, { cause: error });
     }
-    if (this.#state === 'closed') return;
-    this.#state = 'registered';
-    this.#failures = 0;
+    this.markRegistered();
   }
 
   #onLost(lease: Lease, error: Error): void {
-    if (this.#lease !== lease || this.#state !== 'registered') return;
+    if (this.#lease !== lease || this.state !== 'registered') return;
     this.#lease = undefined;
     lease.removeAllListeners();
-    this.#state = 'registering';
-    this.#report(new DiscoveryError('REGISTRY', this.key, `lease lost, re-registering: ${error.message}`, { cause: error }));
-    void this.#attempt();
-  }
-
-  #attempt(): Promise<void> {
-    if (this.#state === 'closed') return Promise.resolve();
-    this.#attempting = this.#writeEntry().catch((error: unknown) => {
-      if (this.#state === 'closed') return;
-      this.#report(error as DiscoveryError);
-      this.#retryTimer.schedule(Math.min(30_000, this.#retryMs * 2 ** this.#failures++));
-    });
-    return this.#attempting;
-  }
-
-  #report(error: DiscoveryError): void {
-    for (const listener of [...this.#errorListeners]) listener(error);
+    this.state = 'registering';
+    this.report(new DiscoveryError('REGISTRY', this.key, `lease lost, re-registering: ${error.message}`, { cause: error }));
+    void this.rewrite();
   }
 }

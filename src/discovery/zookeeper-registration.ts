@@ -1,9 +1,8 @@
 import { DiscoveryError } from './errors.js';
 import { createInstance } from './instance.js';
 import { encodeProviderRecord } from './provider-record.js';
-import type { ProviderEndpoint, Registration } from './registration.js';
-import type { DiscoveryErrorListener } from './source.js';
-import { OwnedTimer } from './timing.js';
+import { KeptRegistration } from './kept-registration.js';
+import type { ProviderEndpoint } from './registration.js';
 import { loadZooKeeper, zookeeperProvidersPath, ZooKeeperSession, type ZooKeeperConnectionOptions } from './zookeeper-session.js';
 
 export interface ZooKeeperRegistrationOptions extends ZooKeeperConnectionOptions {
@@ -20,41 +19,24 @@ export interface ZooKeeperRegistrationOptions extends ZooKeeperConnectionOptions
  * expiry (cut off longer than the timeout) the node is gone, so it is created again on the new
  * session, retried with backoff.
  */
-export class ZooKeeperRegistration implements Registration {
-  readonly key: string;
+export class ZooKeeperRegistration extends KeptRegistration {
   readonly #options: ZooKeeperRegistrationOptions;
   readonly #data: Buffer;
-  readonly #retryMs: number;
-  readonly #errorListeners = new Set<DiscoveryErrorListener>();
-  readonly #retryTimer = new OwnedTimer(() => void this.#attempt());
   #session: ZooKeeperSession | undefined;
-  #state: 'idle' | 'registering' | 'registered' | 'closed' = 'idle';
-  #failures = 0;
   #recreate = false;
-  #attempting: Promise<void> | undefined;
 
   constructor(options: ZooKeeperRegistrationOptions) {
     const { host, port, weight, metadata } = options.endpoint;
     const instance = createInstance(host, port, { weight, metadata });
-    this.key = `${zookeeperProvidersPath(options.service, options.root)}/${encodeURIComponent(instance.addr)}`;
+    super(`${zookeeperProvidersPath(options.service, options.root)}/${encodeURIComponent(instance.addr)}`, options.retryMs ?? 500);
     this.#options = options;
     this.#data = Buffer.from(encodeProviderRecord(options.endpoint), 'utf8');
-    this.#retryMs = options.retryMs ?? 500;
-  }
-
-  get registered(): boolean {
-    return this.#state === 'registered';
-  }
-
-  onError(listener: DiscoveryErrorListener): () => void {
-    this.#errorListeners.add(listener);
-    return () => this.#errorListeners.delete(listener);
   }
 
   async register(): Promise<void> {
-    if (this.#state === 'closed') throw new DiscoveryError('REGISTRY', this.key, 'registration was closed');
-    if (this.#state !== 'idle') return this.#attempting;
-    this.#state = 'registering';
+    if (this.state === 'closed') throw new DiscoveryError('REGISTRY', this.key, 'registration was closed');
+    if (this.state !== 'idle') return this.attempting;
+    this.state = 'registering';
     const zk = await loadZooKeeper(this.key);
     const session = new ZooKeeperSession(zk, this.#options, {
       // Only a session that replaced an expired one needs the node again; the first session's
@@ -62,22 +44,22 @@ export class ZooKeeperRegistration implements Registration {
       connected: (newSession) => {
         if (newSession && this.#recreate) {
           this.#recreate = false;
-          void this.#attempt();
+          void this.rewrite();
         }
       },
-      disconnected: () => this.#report(new DiscoveryError('UNREACHABLE', this.key, 'disconnected from ZooKeeper; the node stays while the session lives')),
+      disconnected: () => this.report(new DiscoveryError('UNREACHABLE', this.key, 'disconnected from ZooKeeper; the node stays while the session lives')),
       expired: () => {
-        if (this.#state === 'closed') return;
-        this.#state = 'registering';
+        if (this.state === 'closed') return;
+        this.state = 'registering';
         this.#recreate = true;
-        this.#report(new DiscoveryError('REGISTRY', this.key, 'ZooKeeper session expired: the node is gone; registering again'));
+        this.report(new DiscoveryError('REGISTRY', this.key, 'ZooKeeper session expired: the node is gone; registering again'));
       },
     });
     this.#session = session;
     try {
       await session.waitConnected(this.key);
-      this.#attempting = this.#create(session);
-      await this.#attempting;
+      this.attempting = this.writeEntry();
+      await this.attempting;
     } catch (error) {
       await this.deregister();
       throw error instanceof DiscoveryError ? error : new DiscoveryError('REGISTRY', this.key, `cannot register: ${(error as Error).message}`, { cause: error });
@@ -85,11 +67,9 @@ export class ZooKeeperRegistration implements Registration {
   }
 
   async deregister(): Promise<void> {
-    if (this.#state === 'closed') return;
-    const wasRegistered = this.#state === 'registered';
-    this.#state = 'closed';
-    this.#retryTimer.cancel();
-    await this.#attempting?.catch(() => undefined);
+    const wasRegistered = this.state === 'registered';
+    if (!this.close()) return;
+    await this.attempting?.catch(() => undefined);
     const session = this.#session;
     this.#session = undefined;
     if (session === undefined) return;
@@ -98,14 +78,16 @@ export class ZooKeeperRegistration implements Registration {
     } catch (error) {
       // Closing the session below removes the ephemeral node anyway; say why it was not removed first.
       if (session.codeOf(error) !== session.module.Exception.NO_NODE) {
-        this.#report(new DiscoveryError('REGISTRY', this.key, `remove failed, the session close removes it: ${(error as Error).message}`, { cause: error }));
+        this.report(new DiscoveryError('REGISTRY', this.key, `remove failed, the session close removes it: ${(error as Error).message}`, { cause: error }));
       }
     } finally {
       session.close();
     }
   }
 
-  async #create(session: ZooKeeperSession): Promise<void> {
+  protected async writeEntry(): Promise<void> {
+    const session = this.#session;
+    if (session === undefined) return;
     const parent = this.key.slice(0, this.key.lastIndexOf('/'));
     await session.mkdirp(parent);
     try {
@@ -117,24 +99,6 @@ export class ZooKeeperRegistration implements Registration {
       await session.remove(this.key);
       await session.createEphemeral(this.key, this.#data);
     }
-    if (this.#state === 'closed') return;
-    this.#state = 'registered';
-    this.#failures = 0;
-  }
-
-  #attempt(): Promise<void> {
-    const session = this.#session;
-    if (this.#state === 'closed' || session === undefined) return Promise.resolve();
-    const attempt = this.#create(session).catch((error: unknown) => {
-      if (this.#state === 'closed') return;
-      this.#report(new DiscoveryError('REGISTRY', this.key, `re-registration failed: ${(error as Error).message}`, { cause: error }));
-      this.#retryTimer.schedule(Math.min(30_000, this.#retryMs * 2 ** this.#failures++));
-    });
-    this.#attempting = attempt;
-    return attempt;
-  }
-
-  #report(error: DiscoveryError): void {
-    for (const listener of [...this.#errorListeners]) listener(error);
+    this.markRegistered();
   }
 }
