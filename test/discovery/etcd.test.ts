@@ -8,6 +8,7 @@ import { ETCD, skipReason } from '../support/server-process.js';
 import { ChildProvider } from '../support/child-provider.js';
 import { ApiProvider } from '../../src/index.js';
 import { addrs, waitForError, waitForSet, waitUntil } from '../support/discovery-wait.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 const skip = skipReason(ETCD);
 
@@ -132,6 +133,36 @@ describe('etcd discovery and registration against a real etcd', { skip }, () => 
     await waitUntil(() => provider.registered);
     const [again] = (await admin.get(provider.key).exec()).kvs;
     assert.notEqual(again?.lease, entry.lease);
+  });
+
+  test('a watch that comes back after its history was compacted lists again: changes made meanwhile are not lost', async () => {
+    const name = service();
+    const prefix = etcdProvidersPrefix(name);
+    const record = (port: number): string => JSON.stringify({ host: '127.0.0.1', port, registeredAt: new Date().toISOString() });
+    await admin.put(`${prefix}127.0.0.1:20071`).value(record(20071));
+    // The source reaches etcd through a proxy this test can cut, the admin client directly.
+    const proxy = await new TcpProxy(Number(new URL(etcd.endpoint).port)).start();
+    closers.push(() => proxy.stop());
+    const source = new EtcdSource({ hosts: `http://${proxy.address}`, service: name, retryMs: 100 });
+    closers.push(() => source.close());
+    const errors: string[] = [];
+    source.onError((error) => errors.push(error.message));
+    await source.start();
+    assert.equal(addrs(source.current()), '127.0.0.1:20071');
+
+    proxy.cut();
+    await waitForError(source, (error) => error.reason === 'UNREACHABLE');
+    // While the source cannot see it: one provider leaves, another joins, and the history of both
+    // changes is compacted away, so the watch cannot resume from where it stopped.
+    await admin.delete().key(`${prefix}127.0.0.1:20071`).exec();
+    const put = await admin.put(`${prefix}127.0.0.1:20072`).value(record(20072)).exec();
+    const kv = (admin as unknown as { kv: { compact(request: { revision: string; physical: boolean }): Promise<unknown> } }).kv;
+    await kv.compact({ revision: put.header.revision, physical: true });
+    proxy.restore();
+
+    await waitForSet(source, (set) => addrs(set) === '127.0.0.1:20072', 20_000);
+    // etcd cancels a watch whose start revision was compacted; the source said so and listed again.
+    assert.ok(errors.some((message) => /watch failed/.test(message)), errors.join('\n'));
   });
 
   test('a value that is not a provider record is reported as MALFORMED and not listed', async () => {
