@@ -26,6 +26,8 @@ const OPAQUE = fragment(',"opaque":');
 const REMARK = fragment(',"remark":"');
 const SERIALIZE_TYPE = fragment(',"serializeTypeCurrentRPC":"');
 const VERSION = fragment(',"version":');
+const LANGUAGE_JAVA_OPAQUE = fragment(',"language":"JAVA","opaque":');
+const SERIALIZE_JSON_VERSION = fragment(',"serializeTypeCurrentRPC":"JSON","version":');
 
 /** Where the last `readInt` stopped; -1 when the number was not a plain int32. */
 let intEnd = -1;
@@ -95,6 +97,30 @@ export function readCanonicalJsonHeader(bytes: Buffer, start: number, text: stri
   if (at < 0 || at !== text.length - 1 || bytes[start + at] !== CLOSE_BRACE) return null;
   // A null language is left out by the writer; the reader then uses the default, as fastjson does.
   return { code, language: language ?? 'JAVA', version, opaque, flag, remark, extFields };
+}
+
+/**
+ * A header with no ext fields and no remark, language JAVA (most responses:
+ * `{"code":0,"flag":1,"language":"JAVA","opaque":7,"serializeTypeCurrentRPC":"JSON","version":0}`),
+ * read from `bytes[start, end)` alone: nothing in it needs to become a string, so the header is not
+ * decoded to text at all. Null for anything else.
+ */
+export function readBareJsonHeader(bytes: Buffer, start: number, end: number): HeaderFields | null {
+  if (!fragmentAt(bytes, start, CODE)) return null;
+  const code = readInt(bytes, start, CODE.length);
+  let at = intEnd;
+  if (at < 0 || !fragmentAt(bytes, start + at, FLAG)) return null;
+  const flag = readInt(bytes, start, at + FLAG.length);
+  at = intEnd;
+  if (at < 0 || !fragmentAt(bytes, start + at, LANGUAGE_JAVA_OPAQUE)) return null;
+  const opaque = readInt(bytes, start, at + LANGUAGE_JAVA_OPAQUE.length);
+  at = intEnd;
+  if (at < 0 || !fragmentAt(bytes, start + at, SERIALIZE_JSON_VERSION)) return null;
+  const version = readInt(bytes, start, at + SERIALIZE_JSON_VERSION.length);
+  at = intEnd;
+  // Fragments and digits may have matched bytes past the header (the body): only an exact end counts.
+  if (at < 0 || start + at !== end - 1 || bytes[start + at] !== CLOSE_BRACE) return null;
+  return { code, language: 'JAVA', version, opaque, flag, remark: null, extFields: null };
 }
 
 /**

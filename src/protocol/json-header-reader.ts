@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
 import type { HeaderFields } from './header-fields.js';
-import { readCanonicalJsonHeader } from './json-header-canonical.js';
+import { readBareJsonHeader, readCanonicalJsonHeader } from './json-header-canonical.js';
 import { readJsonHeaderNatively } from './json-header-native.js';
 import { languageName } from './language.js';
 
@@ -62,6 +62,8 @@ const ESCAPED: Record<number, string> = { 0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62
 
 /** Reads the JSON header occupying `bytes[start, end)`. */
 export function readJsonHeader(bytes: Buffer, start: number, end: number): HeaderFields {
+  const bare = readBareJsonHeader(bytes, start, end);
+  if (bare !== null) return bare;
   const text = bytes.toString('utf8', start, end);
   // As many characters as bytes and no replacement character: every byte was ASCII. (On an
   // ASCII-only string V8 answers `includes` of a non-Latin-1 character without scanning.)

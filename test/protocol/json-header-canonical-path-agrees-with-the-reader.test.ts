@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { encodeJsonHeader, RemotingCommand, SerializeType } from '../../src/index.js';
-import { readCanonicalJsonHeader } from '../../src/protocol/json-header-canonical.js';
+import { readBareJsonHeader, readCanonicalJsonHeader } from '../../src/protocol/json-header-canonical.js';
 import { readJsonHeaderText } from '../../src/protocol/json-header-reader.js';
 import { commandFor } from './arbitraries.js';
 
@@ -54,4 +54,25 @@ test('raw control characters next to escapes are left to the reader (fastjson ac
   const text = '{"code":1,"extFields":{"k":"a\\"\u0001"},"flag":0,"language":"JAVA","opaque":1,"serializeTypeCurrentRPC":"JSON","version":0}';
   assert.equal(canonical(text), null);
   assert.equal(readJsonHeaderText(text).extFields?.get('k'), 'a"\u0001');
+});
+
+test('headers without ext fields or remark are read from the bytes alone, exactly as the reader reads them', () => {
+  const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
+  fc.assert(
+    fc.property(int32, int32, int32, int32, fc.uint8Array({ maxLength: 8 }), (code, opaque, flag, version, body) => {
+      const command = new RemotingCommand({ code, opaque, flag, version });
+      const text = encodeJsonHeader(command);
+      // The header followed by body bytes, which must not be taken for part of it.
+      const bytes = Buffer.concat([Buffer.from(text), body]);
+      assert.deepEqual(readBareJsonHeader(bytes, 0, text.length), readJsonHeaderText(text));
+    }),
+    { numRuns: 300 },
+  );
+  const withExt = encodeJsonHeader(new RemotingCommand({ code: 1, opaque: 2, extFields: { a: 'b' } }));
+  const withRemark = encodeJsonHeader(new RemotingCommand({ code: 1, opaque: 2, remark: 'x' }));
+  const otherLanguage = encodeJsonHeader(new RemotingCommand({ code: 1, opaque: 2, language: 'CPP' }));
+  for (const text of [withExt, withRemark, otherLanguage]) assert.equal(readBareJsonHeader(Buffer.from(text), 0, text.length), null, text);
+  // A header cut short, whose digits would run on into the body, is not taken either.
+  const whole = encodeJsonHeader(new RemotingCommand({ code: 1, opaque: 2 }));
+  assert.equal(readBareJsonHeader(Buffer.from(whole + '7}'), 0, whole.length - 1), null);
 });
