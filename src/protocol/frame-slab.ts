@@ -5,7 +5,7 @@
  *
  * - small frames are written into the free part of a shared slab, like Node's own
  *   `Buffer.allocUnsafe` pool: the returned buffer is a view of the slab (do not transfer its
- *   `.buffer` to a worker), and the next frame starts right after it (see `adjacentFrames`);
+ *   `.buffer` to a worker), and the next frame starts right after it (see `commitFrame`);
  * - larger frames get their own allocation, sized by an upper bound and copied down to the exact
  *   size when the bound was loose by more than a little, so a frame never pins much memory it does
  *   not use.
@@ -53,36 +53,39 @@ export function reservedStart(): number {
   return start;
 }
 
-/** The frame written into the reservation, ending at `end` (an offset in the reserved buffer). */
-export function commitFrame(end: number): Buffer {
-  if (target === slab) {
-    const frame = bufferView(slab, start, end);
-    // The next frame starts right here: frames encoded one after another are adjacent, so a
-    // channel can hand a tick's frames to the socket as one view instead of copying them together.
-    used = end;
-    return frame;
-  }
-  if (target.length - end > MAX_SLACK) {
-    const exact = Buffer.allocUnsafeSlow(end);
-    target.copy(exact, 0, 0, end);
-    return exact;
-  }
-  return end === target.length ? target : bufferView(target, 0, end);
-}
+/**
+ * Where the last committed frame is: `memory[start, end)`. One shared object, overwritten by every
+ * commit: read it right after encoding.
+ */
+export const committedFrame: { memory: Buffer; start: number; end: number } = { memory: slab, start: 0, end: 0 };
 
 /**
- * The frames as one view when each starts where the one before it ends in the same memory (frames
- * encoded one after another into the slab), else null. Slab memory is never written twice, so the
- * view stays valid while the stream holds it.
+ * Keeps the frame written into the reservation, ending at `end` (an offset in the reserved
+ * buffer), and records it in `committedFrame`. A slab frame leaves the slab's next frame to start
+ * right after it: frames encoded one after another are adjacent, so a channel hands a tick's frames
+ * to the socket as one view, without a Buffer per frame or a copy to join them.
  */
-export function adjacentFrames(frames: readonly Buffer[], totalLength: number): Buffer | null {
-  const first = frames[0]!;
-  const memory = first.buffer;
-  let end = first.byteOffset + first.length;
-  for (let i = 1; i < frames.length; i++) {
-    const frame = frames[i]!;
-    if (frame.buffer !== memory || frame.byteOffset !== end) return null;
-    end += frame.length;
+export function commitFrame(end: number): void {
+  if (target === slab) {
+    used = end;
+    setCommitted(slab, start, end);
+  } else if (target.length - end > MAX_SLACK) {
+    const exact = Buffer.allocUnsafeSlow(end);
+    target.copy(exact, 0, 0, end);
+    setCommitted(exact, 0, end);
+  } else {
+    setCommitted(target, 0, end);
   }
-  return bufferView(first, 0, totalLength);
+}
+
+/** The committed frame as a Buffer of its own. */
+export function committedFrameBuffer(): Buffer {
+  const { memory, start: from, end } = committedFrame;
+  return from === 0 && end === memory.length ? memory : bufferView(memory, from, end);
+}
+
+function setCommitted(memory: Buffer, from: number, end: number): void {
+  committedFrame.memory = memory;
+  committedFrame.start = from;
+  committedFrame.end = end;
 }

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_FRAME_LENGTH, SerializeType } from './codes.js';
 import { binaryHeaderBound, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
 import { readInt32, writeInt32 } from './int-bytes.js';
 import { bufferView } from './buffer-view.js';
-import { commitFrame, reservedStart, reserveFrame, SLAB_FRAME_ROOM } from './frame-slab.js';
+import { commitFrame, committedFrameBuffer, reservedStart, reserveFrame, SLAB_FRAME_ROOM } from './frame-slab.js';
 import { jsonHeaderBound, writeJsonHeader } from './json-header.js';
 import { readJsonHeader } from './json-header-reader.js';
 
@@ -17,6 +17,15 @@ const MAX_HEADER_LENGTH = 0xffffff;
  * does not fit is sized (an upper bound) and written again into its own memory (frame-slab.ts).
  */
 export function encodeCommand(command: RemotingCommand, serializeType: SerializeType = command.serializeType): Buffer {
+  encodeFrame(command, serializeType);
+  return committedFrameBuffer();
+}
+
+/**
+ * `encodeCommand` without a Buffer for the result: the frame is at `committedFrame` (frame-slab.ts)
+ * until the next encode. For writers that join frames, such as the channel.
+ */
+export function encodeFrame(command: RemotingCommand, serializeType: SerializeType = command.serializeType): void {
   if (serializeType !== SerializeType.JSON && serializeType !== SerializeType.ROCKETMQ) {
     throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${String(serializeType)}`);
   }
@@ -25,20 +34,23 @@ export function encodeCommand(command: RemotingCommand, serializeType: Serialize
     const target = reserveFrame(SLAB_FRAME_ROOM);
     const start = reservedStart();
     const headerEnd = writeHeader(command, serializeType, target, start + 8, start + SLAB_FRAME_ROOM - bodyLength);
-    if (headerEnd >= 0) return finishFrame(command, serializeType, target, start, headerEnd);
+    if (headerEnd >= 0) {
+      finishFrame(command, serializeType, target, start, headerEnd);
+      return;
+    }
   }
   // A large frame: size it (an upper bound), then write it; with room for the bound it cannot run out.
   const target = reserveFrame(8 + headerBound(command, serializeType) + bodyLength);
   const start = reservedStart();
-  return finishFrame(command, serializeType, target, start, writeHeader(command, serializeType, target, start + 8, Number.POSITIVE_INFINITY));
+  finishFrame(command, serializeType, target, start, writeHeader(command, serializeType, target, start + 8, Number.POSITIVE_INFINITY));
 }
 
 function writeHeader(command: RemotingCommand, serializeType: SerializeType, target: Buffer, at: number, limit: number): number {
   return serializeType === SerializeType.JSON ? writeJsonHeader(command, target, at, limit) : writeBinaryHeader(command, target, at, limit);
 }
 
-/** Writes the length words and the body after a header written at `start + 8`; returns the frame. */
-function finishFrame(command: RemotingCommand, serializeType: SerializeType, target: Buffer, start: number, headerEnd: number): Buffer {
+/** Writes the length words and the body after a header written at `start + 8`, and commits the frame. */
+function finishFrame(command: RemotingCommand, serializeType: SerializeType, target: Buffer, start: number, headerEnd: number): void {
   const body = command.body;
   const bodyLength = body === null ? 0 : body.length;
   const headerLength = headerEnd - start - 8;
@@ -46,7 +58,7 @@ function finishFrame(command: RemotingCommand, serializeType: SerializeType, tar
   writeInt32(target, start, 4 + headerLength + bodyLength);
   writeInt32(target, start + 4, (serializeType << 24) | headerLength);
   if (body !== null && bodyLength > 0) target.set(body, headerEnd);
-  return commitFrame(headerEnd + bodyLength);
+  commitFrame(headerEnd + bodyLength);
 }
 
 function headerBound(command: RemotingCommand, serializeType: SerializeType): number {

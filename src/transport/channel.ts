@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
-import { encodeCommand } from '../protocol/frame.js';
-import { adjacentFrames } from '../protocol/frame-slab.js';
+import { encodeFrame } from '../protocol/frame.js';
+import { committedFrame } from '../protocol/frame-slab.js';
+import { bufferView } from '../protocol/buffer-view.js';
 import type { RemotingCommand } from '../protocol/command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from '../protocol/codes.js';
 import { timerDelay } from './timer-delay.js';
@@ -60,6 +61,10 @@ export class Channel extends EventEmitter<ChannelEvents> {
   /** `performance.now()`: idleness is measured on a monotonic clock, immune to wall-clock steps. */
   private lastActivity = performance.now();
   private queued: Buffer[] = [];
+  /** The frames written since the last queued buffer, adjacent in `runMemory[runStart, runEnd)`. */
+  private runMemory: Buffer | null = null;
+  private runStart = 0;
+  private runEnd = 0;
   private queuedBytes = 0;
   private queuedCallbacks: WriteCallback[] | null = null;
   private flushScheduled = false;
@@ -100,9 +105,19 @@ export class Channel extends EventEmitter<ChannelEvents> {
    */
   write(command: RemotingCommand, onWritten?: WriteCallback): boolean {
     if (this.closedFlag) return false;
-    const frame = encodeCommand(command);
-    this.queued.push(frame);
-    this.queuedBytes += frame.length;
+    encodeFrame(command);
+    const { memory, start, end } = committedFrame;
+    // Frames encoded back to back lie one after another in memory: extend the run instead of
+    // making a Buffer per frame.
+    if (memory === this.runMemory && start === this.runEnd) {
+      this.runEnd = end;
+    } else {
+      this.closeRun();
+      this.runMemory = memory;
+      this.runStart = start;
+      this.runEnd = end;
+    }
+    this.queuedBytes += end - start;
     if (onWritten !== undefined) (this.queuedCallbacks ??= []).push(onWritten);
     if (this.queuedBytes >= (this.flushedEarly ? COALESCE_MAX_BYTES : EARLY_FLUSH_BYTES)) {
       this.flushedEarly = true;
@@ -123,10 +138,17 @@ export class Channel extends EventEmitter<ChannelEvents> {
   };
 
   /**
-   * Hands everything queued to the stream: one buffer (frames encoded back to back already are one,
-   * without a copy), or one corked `writev` for big batches.
+   * Hands everything queued to the stream: one buffer (frames encoded back to back already are one
+   * run, without a copy), or one corked `writev` for big batches.
    */
+  private closeRun(): void {
+    if (this.runMemory === null) return;
+    this.queued.push(bufferView(this.runMemory, this.runStart, this.runEnd));
+    this.runMemory = null;
+  }
+
   private writeQueued(): void {
+    this.closeRun();
     const frames = this.queued;
     const bytes = this.queuedBytes;
     const callbacks = this.queuedCallbacks;
@@ -149,7 +171,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
     if (frames.length === 1) {
       this.stream.write(frames[0], done);
     } else if (bytes <= COALESCE_MAX_BYTES) {
-      this.stream.write(adjacentFrames(frames, bytes) ?? Buffer.concat(frames, bytes), done);
+      this.stream.write(Buffer.concat(frames, bytes), done);
     } else {
       this.stream.cork();
       const last = frames.length - 1;
