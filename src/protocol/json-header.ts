@@ -137,6 +137,11 @@ function writeAscii(target: Buffer, at: number, text: string): number {
 
 /** Decimal digits of an int32. */
 function writeInt(target: Buffer, at: number, value: number): number {
+  // flag, version and most codes are one digit.
+  if (value >= 0 && value < 10) {
+    target[at] = 0x30 + value;
+    return at + 1;
+  }
   if (value < 0) {
     target[at++] = 0x2d;
     value = -value;

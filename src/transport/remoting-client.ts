@@ -106,7 +106,7 @@ export class RemotingClient extends RemotingPeer {
   invokeSync(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = NO_OPTIONS): Promise<RemotingCommand> {
     const begin = performance.now();
     const channel = this.openChannel(addr);
-    if (channel !== null) return this.send(channel, addr, request, timeoutMs, begin, options);
+    if (channel !== null) return this.send(channel, addr, request, timeoutMs, begin, options, true);
     return this.channelFor(addr, timeoutMs, begin, options.signal).then((ready) => this.send(ready, addr, request, timeoutMs, begin, options));
   }
 
@@ -186,14 +186,15 @@ export class RemotingClient extends RemotingPeer {
     this.endpoint.shutdown((call) => new EngineClosedError(`RemotingClient (call to ${call.addr})`));
   }
 
-  private send(channel: Channel, addr: string, request: RemotingCommand, timeoutMs: number, begin: number, options: InvokeOptions): Promise<RemotingCommand> {
+  private send(channel: Channel, addr: string, request: RemotingCommand, timeoutMs: number, begin: number, options: InvokeOptions, beganNow = false): Promise<RemotingCommand> {
     try {
       this.endpoint.runBeforeHooks(addr, request);
     } catch (error) {
       return Promise.reject(error);
     }
     this.applySerializeType(request);
-    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options, this.runAfterHooks);
+    // Hooks may have taken time: then the clock is read again.
+    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options, this.runAfterHooks, beganNow && this.endpoint.hooks.length === 0);
     if (!this.options.closeSocketIfTimeout) return call;
     return call.catch((error: unknown) => {
       if (error instanceof RemotingTimeoutError) this.closeChannelIfCurrent(addr, channel);

@@ -209,7 +209,8 @@ export class RemotingEndpoint {
 
   /**
    * Sends `request` on `channel` and resolves with the response (after `intercept`, if given, has
-   * seen it). `begin` is when the caller's timeout started (connect time already counts against it).
+   * seen it). `begin` is when the caller's timeout started (connect time already counts against it);
+   * `beganNow` says that was just now.
    */
   invoke(
     channel: Channel,
@@ -219,8 +220,11 @@ export class RemotingEndpoint {
     begin: number,
     options: InvokeOptions = NO_OPTIONS,
     intercept?: ResponseInterceptor,
+    beganNow = false,
   ): Promise<RemotingCommand> {
-    const remaining = timeoutMs - (performance.now() - begin);
+    // `beganNow`: the caller read the clock for `begin` just now, with nothing in between (no
+    // connect, no hooks), so no time has been used yet; one clock read per call is enough.
+    const remaining = beganNow ? timeoutMs : timeoutMs - (performance.now() - begin);
     if (remaining <= 0) {
       return Promise.reject(new RemotingTimeoutError(addr, timeoutMs, performance.now() - begin, request.opaque, `invokeSync call the addr[${addr}] timeout`));
     }

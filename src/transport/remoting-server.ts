@@ -149,7 +149,7 @@ export class RemotingServer extends RemotingPeer {
   invokeSync(channel: Channel, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
     if (this.state === 'closed') return Promise.reject(new EngineClosedError('RemotingServer'));
     if (this.options.serializeType !== undefined) request.serializeType = this.options.serializeType;
-    return this.endpoint.invoke(channel, channel.remoteAddress, request, timeoutMs, performance.now(), options);
+    return this.endpoint.invoke(channel, channel.remoteAddress, request, timeoutMs, performance.now(), options, undefined, true);
   }
 
   /** Like `invokeSync`, bounded by the server's async semaphore (Java default 64). */
