@@ -94,7 +94,7 @@ export function checkFrameLength(length: number, maxFrameLength: number): number
  * header type the frame used. The body is a view into `frame`, not a copy.
  */
 export function decodeCommand(frame: Uint8Array, options?: DecodeOptions): RemotingCommand {
-  const bytes = Buffer.isBuffer(frame) ? frame : bufferView(frame, 0, frame.byteLength);
+  const bytes = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   if (bytes.length < 4) throw new ProtocolError('BAD_HEADER_LENGTH', `frame of ${bytes.length} bytes has no length field`);
   const length = checkFrameLength(readInt32(bytes, 0), options?.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
   if (bytes.length !== length + 4) {
