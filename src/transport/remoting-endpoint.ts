@@ -194,7 +194,7 @@ export class RemotingEndpoint {
 
   /** Starts reading commands from a channel and failing its calls when it closes. */
   attach(channel: Channel): void {
-    channel.on('command', (command) => {
+    channel.setCommandHandler((command) => {
       if (command.isResponse()) this.onResponse(channel, command);
       else this.onRequest(channel, command);
     });
