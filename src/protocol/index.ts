@@ -3,6 +3,6 @@ export { SerializeType, serializeTypeName, ResponseCode, FlagBit, SystemRemark, 
 export { LanguageCode, languageCode, languageName, type LanguageName } from './language.js';
 export { encodeCommand, decodeCommand, decodeFrameContent, checkFrameLength, type DecodeOptions } from './frame.js';
 export { FrameDecoder } from './frame-decoder.js';
-export { encodeJsonHeader, decodeJsonHeader, quoteJson } from './json-header.js';
+export { encodeJsonHeader, decodeJsonHeader, quoteJson, needsJsonEscape } from './json-header.js';
 export { defineHeader, CustomHeader, type HeaderSpec, type HeaderValues, type HeaderFieldKind, type HeaderFieldSpec, type HeaderDecodeOptions } from './custom-header.js';
 export { javaDoubleToString, parseJavaInt, parseJavaLong, parseJavaDouble, parseJavaBoolean } from './java-number.js';

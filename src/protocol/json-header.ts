@@ -198,9 +198,22 @@ function writeEscape(target: Buffer, at: number, c: number): number {
   return at + 6;
 }
 
+/**
+ * Whether fastjson would escape anything in `text[from, to)`. Short texts are scanned by a loop (a
+ * regular expression call costs more than the scan at that size), long ones by the expression.
+ */
+export function needsJsonEscape(text: string, from = 0, to = text.length): boolean {
+  if (to - from > 32) return NEEDS_ESCAPE.test(from === 0 && to === text.length ? text : text.slice(from, to));
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80 ? PLAIN[c] === 0 : c <= 0x9f || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
 /** A JSON string literal with fastjson's escaping (upper-case `\uXXXX`, `/` left alone), as text. */
 export function quoteJson(text: string): string {
-  if (!NEEDS_ESCAPE.test(text)) return '"' + text + '"';
+  if (!needsJsonEscape(text)) return '"' + text + '"';
   let out = '"';
   let from = 0;
   for (let i = 0; i < text.length; i++) {

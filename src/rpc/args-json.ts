@@ -1,4 +1,4 @@
-import { quoteJson } from '../protocol/index.js';
+import { needsJsonEscape, quoteJson } from '../protocol/index.js';
 import { ValueError } from './json-value.js';
 
 /**
@@ -11,17 +11,12 @@ export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {
   return out + ']';
 }
 
-// Characters quoteJson would escape, besides the quotes of a string literal handled below.
-// eslint-disable-next-line no-control-regex -- control characters are what must be escaped
-const SPECIAL = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 /** `quoteJson(text)`, with shortcuts for the two common shapes: a number-like text and a plain string literal. */
 function quoteArgument(text: string): string {
-  if (!SPECIAL.test(text)) return '"' + text + '"';
+  if (!needsJsonEscape(text)) return '"' + text + '"';
   const last = text.length - 1;
   if (last >= 1 && text.charCodeAt(0) === 0x22 && text.charCodeAt(last) === 0x22) {
-    const inner = text.slice(1, last);
-    if (!SPECIAL.test(inner)) return '"\\"' + inner + '\\""';
+    if (!needsJsonEscape(text, 1, last)) return '"\\"' + text.slice(1, last) + '\\""';
   }
   return quoteJson(text);
 }
