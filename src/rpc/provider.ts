@@ -5,6 +5,7 @@ import { DeadlineExceededError, ServerCallContext } from './call-context.js';
 import type { AnyContract, ContractMethod, Implementation, MethodsOf } from './contract.js';
 import { InvalidArgumentError } from './errors.js';
 import { ValueError } from './json-value.js';
+import { LookupTable } from './lookup-table.js';
 import { SEED_RPC_REQUEST_CODE, SeedRpcFields } from './seed-request.js';
 import { collectNamedTypes, describeMethod, SERVICE_LISTING_INTERFACE, SERVICE_LISTING_METHOD, type ServiceListing } from './service-listing.js';
 
@@ -83,7 +84,7 @@ export class ApiProvider {
   private readonly logger: Logger;
   private readonly registrations: readonly ProviderRegistration[];
   /** interfaceName → (Method#toString() → handler), as Java's `index`. */
-  private readonly services = new Map<string, Map<string, MethodHandler>>();
+  private readonly services = new LookupTable<LookupTable<MethodHandler>>();
 
   constructor(options: ApiProviderOptions = {}) {
     this.ownsServer = options.server === undefined;
@@ -119,7 +120,7 @@ export class ApiProvider {
       if (!contract.methodsByKey.has(key)) throw new TypeError(`executor options for '${key}', which ${service} does not declare`);
     }
     let table = this.services.get(service);
-    if (table === undefined) this.services.set(service, (table = new Map()));
+    if (table === undefined) this.services.set(service, (table = new LookupTable()));
     for (const handler of handlers) table.set(handler.method.signature, handler);
     return this;
   }
