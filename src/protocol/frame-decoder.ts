@@ -3,7 +3,6 @@ import type { RemotingCommand } from './command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from './codes.js';
 import { checkFrameLength, decodeFrameContent, type DecodeOptions } from './frame.js';
 import { readInt32 } from './int-bytes.js';
-import { bufferView } from './buffer-view.js';
 
 /**
  * Turns a byte stream, cut into arbitrary chunks, into commands in order.
@@ -57,11 +56,11 @@ export class FrameDecoder {
       try {
         onCommand(command);
       } catch (error) {
-        this.keep(bufferView(chunk, at, chunk.length));
+        this.keep(chunk.subarray(at));
         throw error;
       }
     }
-    return at === 0 ? chunk : bufferView(chunk, at, chunk.length);
+    return at === 0 ? chunk : chunk.subarray(at);
   }
 
   private drain(onCommand: (command: RemotingCommand) => void): void {
@@ -137,9 +136,9 @@ export class FrameDecoder {
     const first = this.chunks[0]!;
     let result: Buffer;
     if (first.length >= length) {
-      result = bufferView(first, 0, length);
+      result = first.subarray(0, length);
       if (first.length === length) this.chunks.shift();
-      else this.chunks[0] = bufferView(first, length, first.length);
+      else this.chunks[0] = first.subarray(length);
     } else {
       result = Buffer.allocUnsafe(length);
       let at = 0;
@@ -150,7 +149,7 @@ export class FrameDecoder {
         chunk.copy(result, at, 0, n);
         at += n;
         if (n === chunk.length) used++;
-        else this.chunks[used] = bufferView(chunk, n, chunk.length);
+        else this.chunks[used] = chunk.subarray(n);
       }
       // One splice per frame (not a shift per chunk): a frame that arrived a byte at a time stays linear.
       this.chunks.splice(0, used);

@@ -13,8 +13,6 @@
  * Single-threaded and synchronous: `reserveFrame` and `commitFrame` are paired within one encode
  * call (a reservation that is not committed is simply reused).
  */
-import { bufferView } from './buffer-view.js';
-
 const SLAB_SIZE = 64 * 1024;
 /** Frames whose bound exceeds this get their own allocation. */
 const MAX_SLAB_FRAME = 8 * 1024;
@@ -81,7 +79,7 @@ export function commitFrame(end: number): void {
 /** The committed frame as a Buffer of its own. */
 export function committedFrameBuffer(): Buffer {
   const { memory, start: from, end } = committedFrame;
-  return from === 0 && end === memory.length ? memory : bufferView(memory, from, end);
+  return from === 0 && end === memory.length ? memory : memory.subarray(from, end);
 }
 
 function setCommitted(memory: Buffer, from: number, end: number): void {

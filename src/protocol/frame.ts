@@ -3,7 +3,6 @@ import { RemotingCommand } from './command.js';
 import { DEFAULT_MAX_FRAME_LENGTH, SerializeType } from './codes.js';
 import { binaryHeaderBound, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
 import { readInt32, writeInt32 } from './int-bytes.js';
-import { bufferView } from './buffer-view.js';
 import { commitFrame, committedFrameBuffer, reservedStart, reserveFrame, SLAB_FRAME_ROOM } from './frame-slab.js';
 import { jsonHeaderBound, writeJsonHeader } from './json-header.js';
 import { readJsonHeader } from './json-header-reader.js';
@@ -113,12 +112,15 @@ export function decodeFrameContent(bytes: Buffer, start: number, end: number): R
     throw new ProtocolError('BAD_HEADER_LENGTH', `decode error, bad header length: ${headerLength}`);
   }
   const headerEnd = headerStart + headerLength;
-  // One `new` per branch (not one after a merge) lets V8 drop the decoder's intermediate fields object.
+  // The binary decoder builds the command itself; the JSON readers return fields (decodeJsonHeader
+  // hands those to users as they are).
   let command: RemotingCommand;
   if (type === SerializeType.ROCKETMQ) command = decodeBinaryHeader(bytes, headerStart, headerEnd);
   else if (type === SerializeType.JSON) command = new RemotingCommand(readJsonHeader(bytes, headerStart, headerEnd));
   else throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${type}`);
-  command.body = headerEnd < end ? bufferView(bytes, headerEnd, end) : null;
+  // A plain Buffer view: a faster Uint8Array subclass with Buffer.prototype in its chain would not
+  // be deepStrictEqual to Buffer.from(...) in users' tests (docs/codec.md).
+  command.body = headerEnd < end ? bytes.subarray(headerEnd, end) : null;
   command.serializeType = type;
   return command;
 }

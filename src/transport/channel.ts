@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { encodeFrame } from '../protocol/frame.js';
 import { committedFrame } from '../protocol/frame-slab.js';
-import { bufferView } from '../protocol/buffer-view.js';
 import type { RemotingCommand } from '../protocol/command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from '../protocol/codes.js';
 import { timerDelay } from './timer-delay.js';
@@ -156,7 +155,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
    */
   private closeRun(): void {
     if (this.runMemory === null) return;
-    this.queued.push(bufferView(this.runMemory, this.runStart, this.runEnd));
+    this.queued.push(this.runMemory.subarray(this.runStart, this.runEnd));
     this.runMemory = null;
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeCommand, encodeCommand, FrameDecoder, RemotingCommand, SerializeType } from '../../src/protocol/index.js';
 
-// Frames and bodies are views (src/protocol/buffer-view.ts); users hold ordinary Buffers.
+// Frames and bodies are views of the frame memory; users hold ordinary Buffers.
 function checkIsBuffer(value: Uint8Array | null, expected: string): void {
   assert.ok(value !== null);
   assert.ok(Buffer.isBuffer(value));
