@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
 import { RemotingTimeoutError, RemotingTooMuchRequestError } from '../../src/index.js';
-import { assertRemotingError, newClient, rejectionOf, request, since } from '../support/transport-harness.js';
+import type { Channel } from '../../src/transport/channel.js';
+import { assertRemotingError, deferred, newClient, rejectionOf, request, since, startServer } from '../support/transport-harness.js';
 
 /** A TCP peer that accepts one connection and never reads from it, so its buffers fill up. */
 async function deafPeer(t: import('node:test').TestContext): Promise<{ addr: string; release: () => void }> {
@@ -61,4 +62,23 @@ test('a oneway call to a peer that stopped reading fails with a timeout instead 
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+});
+
+test('the server’s oneway call to a client that stopped reading fails with a timeout too', { timeout: 20_000 }, async (t) => {
+  const connected = deferred<Channel>();
+  const { server, port } = await startServer(t, {}, (s) => {
+    s.on('channel', (event) => {
+      if (event.type === 'CONNECT') connected.resolve(event.channel);
+    });
+  });
+  // A client that connects and never reads.
+  const socket = net.connect(port, '127.0.0.1');
+  socket.pause();
+  t.after(() => socket.destroy());
+  const channel = await connected.promise;
+  const start = performance.now();
+  const outcome = await rejectionOf(server.invokeOneway(channel, request(9, { body: Buffer.alloc(12 * 1024 * 1024, 1) }), 300));
+  assertRemotingError(outcome, 'TIMEOUT', RemotingTimeoutError);
+  const elapsed = since(start);
+  assert.ok(elapsed >= 290 && elapsed < 3000, `ended after ${elapsed} ms`);
 });
