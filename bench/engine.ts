@@ -21,7 +21,7 @@
  *   --no-pin, --server-cpu-prof=DIR (profile the servers; run this file with `node --cpu-prof` for
  *   the client side). See docs/bench-engine.md.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import hdr from 'hdr-histogram-js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
+import { pinSelf } from './common/pin.js';
 import { CALL_TIMEOUT_MS, createClient, SYSTEM_NAMES, type BenchClient, type SystemName } from './engine-clients.js';
 import { PAYLOAD_NAMES, type PayloadName } from './engine-payloads.js';
 import type { ControlReply, ControlRequest } from './engine-servers/control.js';
@@ -378,15 +379,6 @@ const quotient = (a: number, b: number): number | null => (a > 0 && b > 0 ? a / 
 const modeLabel = (inFlight: number): string => (inFlight === 1 ? 'seq' : String(inFlight));
 const isTargetCase = (payload: PayloadName, inFlight: number): boolean => payload === 'small' && (inFlight === 1 || inFlight === TARGET_IN_FLIGHT);
 
-/** Pins this process (every thread) to `core`; false when that is not possible here. */
-function pinSelf(core: number): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function estimateMs(options: Options): number {
   const perCase = options.warmupMs + options.durationMs;

@@ -17,13 +17,14 @@
  * Run: npm run bench -- rpc [--quick]
  *  or: npx tsc -p tsconfig.test.json && node .build/bench/rpc.js [--quick] [--no-pin] [--duration=MS] [--rounds=N]
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ApiConsumer, ApiProvider, buildSeedRequest, defineContract, encodeArgsJsonJson, J, method, RemotingClient, RemotingCommand, RemotingServer, ResponseCode } from '../src/index.js';
 import { median } from './common/measure.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
+import { pinSelf } from './common/pin.js';
 
 const ServiceHello = defineContract('com.uext.remote.rf.service.ServiceHello', {
   sayHello: method([J.String, J.String], J.String),
@@ -175,14 +176,6 @@ async function measure(call: Call, inFlight: number, ms: number, server: ServerP
   return { rate: (done * 1000) / elapsed, clientCpuUs: (cpu.user + cpu.system) / done, serverCpuUs: serverCpu / done };
 }
 
-function pinSelf(core: number): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function main(argv: readonly string[]): Promise<void> {
   const options = parseOptions(argv);

@@ -25,12 +25,4 @@ export async function startPair(setup: (provider: ApiProvider) => void, options:
 }
 
 /** A promise with its resolve function, for waiting on events instead of sleeping. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred } from '../../support/transport-harness.js';
