@@ -2,6 +2,7 @@ import { ProtocolError } from '../errors.js';
 import { RemotingCommand } from './command.js';
 import { languageCode, languageName } from './language.js';
 import { checkExtEntry, checkInt32 } from './header-fields.js';
+import { cachedExtKey, rememberExtKey } from './ext-key-cache.js';
 import { decodeUtf8Strict, utf8Bound, writeJavaUtf8 } from './utf8.js';
 import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
 
@@ -51,24 +52,69 @@ export function writeBinaryHeader(command: RemotingCommand, target: Buffer, at: 
   const remarkEnd = remark === null || remark === '' ? at : writeJavaUtf8(target, at, remark);
   writeInt32(target, at - 4, remarkEnd - at);
   at = remarkEnd + 4;
-  const extStart = at;
   const ext = command.extFields;
+  let extEnd = at;
   if (ext !== null) {
-    for (const [key, value] of ext) {
-      checkExtEntry(key, value);
-      if (at + 6 + utf8Bound(key) + utf8Bound(value) > limit) return -1;
-      const keyEnd = writeJavaUtf8(target, at + 2, key);
-      const keyLength = keyEnd - at - 2;
-      if (keyLength > 0x7fff) {
-        throw new ProtocolError('VALUE_OUT_OF_RANGE', `ext key of ${keyLength} bytes does not fit the 16-bit key length`, { field: key.slice(0, 64) });
-      }
-      writeInt16(target, at, keyLength);
-      const valueEnd = writeJavaUtf8(target, keyEnd + 4, value);
-      writeInt32(target, keyEnd, valueEnd - keyEnd - 4);
-      at = valueEnd;
-    }
+    extEnd = writeAsciiExtBlock(ext, target, at, limit);
+    if (extEnd === NOT_ASCII) extEnd = writeExtBlock(ext, target, at, limit);
+    if (extEnd < 0) return -1;
   }
-  writeInt32(target, extStart - 4, at - extStart);
+  writeInt32(target, at - 4, extEnd - at);
+  return extEnd;
+}
+
+/** `writeAsciiExtBlock` found a non-ASCII character: the block must be written as UTF-8. */
+const NOT_ASCII = -2;
+
+/**
+ * Writes the ext block on the guess that it is all ASCII (the usual case): one byte per UTF-16
+ * unit, no per-character branch. Returns the offset after it, -1 when it would pass `limit`, or
+ * NOT_ASCII when a unit was not ASCII (what was written is then overwritten by `writeExtBlock`).
+ */
+function writeAsciiExtBlock(ext: Map<string, string>, target: Buffer, at: number, limit: number): number {
+  let units = 0;
+  for (const [key, value] of ext) {
+    checkExtEntry(key, value);
+    const keyLength = key.length;
+    const valueLength = value.length;
+    if (at + 6 + keyLength + valueLength > limit) return -1;
+    if (keyLength > 0x7fff) return NOT_ASCII; // too long for its 16-bit length: writeExtBlock says so
+    writeInt16(target, at, keyLength);
+    units |= copyUnits(target, at + 2, key);
+    at += 2 + keyLength;
+    writeInt32(target, at, valueLength);
+    units |= copyUnits(target, at + 4, value);
+    at += 4 + valueLength;
+  }
+  return units < 0x80 ? at : NOT_ASCII;
+}
+
+/** Stores the low byte of each UTF-16 unit of `text` at `target[at]`; returns all units OR-ed. */
+function copyUnits(target: Buffer, at: number, text: string): number {
+  const length = text.length;
+  let units = 0;
+  for (let i = 0; i < length; i++) {
+    const unit = text.charCodeAt(i);
+    units |= unit;
+    target[at + i] = unit;
+  }
+  return units;
+}
+
+/** Writes the ext block in Java's UTF-8; returns the offset after it, or -1 when it would pass `limit`. */
+function writeExtBlock(ext: Map<string, string>, target: Buffer, at: number, limit: number): number {
+  for (const [key, value] of ext) {
+    if (at + 6 + utf8Bound(key) + utf8Bound(value) > limit) return -1;
+    const keyEnd = writeJavaUtf8(target, at + 2, key);
+    const keyLength = keyEnd - at - 2;
+    if (keyLength > 0x7fff) {
+      throw new ProtocolError('VALUE_OUT_OF_RANGE', `ext key of ${keyLength} bytes does not fit the 16-bit key length`, { field: key.slice(0, 64) });
+    }
+    writeInt16(target, at, keyLength);
+    const valueEnd = writeJavaUtf8(target, keyEnd + 4, value);
+    writeInt32(target, keyEnd, valueEnd - keyEnd - 4);
+    at = valueEnd;
+  }
   return at;
 }
 
@@ -118,7 +164,9 @@ function decodeExtBlock(bytes: Buffer, start: number, end: number): Map<string, 
     const keyLength = readInt16(bytes, at);
     at += 2;
     if (keyLength < 0 || at + keyLength > end) throw spanError('ext key', keyLength, end - at);
-    const key = text !== null ? text.substring(at - start, at - start + keyLength) : decodeUtf8Strict(bytes, at, at + keyLength, 'ext key');
+    const key =
+      cachedExtKey(bytes, at, keyLength) ??
+      rememberExtKey(bytes, at, keyLength, text !== null ? text.substring(at - start, at - start + keyLength) : decodeUtf8Strict(bytes, at, at + keyLength, 'ext key'));
     at += keyLength;
     if (at + 4 > end) throw spanError('ext value length', 4, end - at);
     const valueLength = readInt32(bytes, at);
