@@ -1,4 +1,5 @@
 import type { HeaderFields } from './header-fields.js';
+import { cachedExtKey, rememberExtKey } from './ext-key-cache.js';
 
 /*
  * Fast path for the JSON header as fastjson (and our encoder) writes it: fixed property order, no
@@ -56,7 +57,7 @@ export function readCanonicalJsonHeader(bytes: Buffer, start: number, text: stri
     } else {
       for (;;) {
         if (bytes[start + at] !== QUOTE) return null;
-        const key = readString(text, at);
+        const key = readKey(bytes, start, text, at);
         if (stringEnd < 0 || bytes[start + stringEnd] !== COLON || bytes[start + stringEnd + 1] !== QUOTE) return null;
         const value = readString(text, stringEnd + 1);
         if (stringEnd < 0) return null;
@@ -154,6 +155,16 @@ function readString(text: string, open: number): string {
   }
   stringEnd = close + 1;
   return value as string;
+}
+
+/** `readString` for an ext key: one without escapes comes from the key cache (ext-key-cache.ts). */
+function readKey(bytes: Buffer, start: number, text: string, open: number): string {
+  const close = text.indexOf('"', open + 1);
+  if (close < 0 || close >= nextEscape) return readString(text, open);
+  stringEnd = close + 1;
+  const from = start + open + 1;
+  const length = close - open - 1;
+  return cachedExtKey(bytes, from, length) ?? rememberExtKey(bytes, from, length, text.substring(open + 1, close));
 }
 
 /** Whether the quote at `quote` is escaped: an odd run of backslashes before it, inside the string. */
