@@ -2,6 +2,7 @@ import { ProtocolError } from '../errors.js';
 import { RemotingCommand } from './command.js';
 import { languageCode, languageName } from './language.js';
 import { checkExtEntry, checkInt32 } from './header-fields.js';
+import { EncodedStringCache } from './encoded-string-cache.js';
 import { cachedExtKey, rememberExtKey } from './ext-key-cache.js';
 import { decodeUtf8Strict, utf8Bound, writeJavaUtf8 } from './utf8.js';
 import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
@@ -80,13 +81,24 @@ function writeAsciiExtBlock(ext: Map<string, string>, target: Buffer, at: number
     if (at + 6 + keyLength + valueLength > limit) return -1;
     if (keyLength > 0x7fff) return NOT_ASCII; // too long for its 16-bit length: writeExtBlock says so
     writeInt16(target, at, keyLength);
-    units |= copyUnits(target, at + 2, key);
+    units |= copyAscii(target, at + 2, key);
     at += 2 + keyLength;
     writeInt32(target, at, valueLength);
-    units |= copyUnits(target, at + 4, value);
+    units |= copyAscii(target, at + 4, value);
     at += 4 + valueLength;
   }
   return units < 0x80 ? at : NOT_ASCII;
+}
+
+/** ASCII ext strings that repeat (see encoded-string-cache.ts); their bytes are their units. */
+const asciiCache = new EncodedStringCache(128, 256);
+
+/** `copyUnits` for an ext string, through the cache of repeating ASCII strings. */
+function copyAscii(target: Buffer, at: number, text: string): number {
+  if (asciiCache.copy(text, target, at) >= 0) return 0;
+  const units = copyUnits(target, at, text);
+  if (units < 0x80) asciiCache.offer(text, target, at, at + text.length);
+  return units;
 }
 
 /** Stores the low byte of each UTF-16 unit of `text` at `target[at]`; returns all units OR-ed. */

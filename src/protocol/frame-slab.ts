@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+
 /**
  * Memory for encoded frames. A frame's size is known only once it is written (UTF-8 lengths and
  * JSON escapes are found while writing), so the encoder writes into room that is large enough and
@@ -20,6 +22,8 @@ const MAX_SLAB_FRAME = 8 * 1024;
 const MAX_SLACK = 4 * 1024;
 
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+/** The slab's memory, kept so that views of it skip the `buffer` getter (a call into C++ each time). */
+let slabMemory = slab.buffer;
 let used = 0;
 let target: Buffer = slab;
 let start = 0;
@@ -39,6 +43,7 @@ export function reserveFrame(bound: number): Buffer {
   }
   if (used + bound > SLAB_SIZE) {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    slabMemory = slab.buffer;
     used = 0;
   }
   target = slab;
@@ -79,11 +84,14 @@ export function commitFrame(end: number): void {
 /** The committed frame as a Buffer of its own. */
 export function committedFrameBuffer(): Buffer {
   const { memory, start: from, end } = committedFrame;
+  // allocUnsafeSlow gives a Buffer at offset 0 of its own memory.
+  if (memory === slab) return Buffer.from(slabMemory, from, end - from);
   return from === 0 && end === memory.length ? memory : memory.subarray(from, end);
 }
 
 function setCommitted(memory: Buffer, from: number, end: number): void {
-  committedFrame.memory = memory;
+  // Stored only when it changes: a store of a young slab into this old object costs a write barrier.
+  if (committedFrame.memory !== memory) committedFrame.memory = memory;
   committedFrame.start = from;
   committedFrame.end = end;
 }

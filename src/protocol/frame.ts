@@ -1,4 +1,6 @@
+import { Buffer } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
+import { copyBytes } from './copy-bytes.js';
 import { RemotingCommand } from './command.js';
 import { DEFAULT_MAX_FRAME_LENGTH, SerializeType } from './codes.js';
 import { binaryHeaderBound, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
@@ -56,7 +58,7 @@ function finishFrame(command: RemotingCommand, serializeType: SerializeType, tar
   checkHeaderLength(headerLength);
   writeInt32(target, start, 4 + headerLength + bodyLength);
   writeInt32(target, start + 4, (serializeType << 24) | headerLength);
-  if (body !== null && bodyLength > 0) target.set(body, headerEnd);
+  if (body !== null) copyBytes(target, headerEnd, body);
   commitFrame(headerEnd + bodyLength);
 }
 
