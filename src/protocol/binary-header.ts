@@ -6,6 +6,7 @@ import { EncodedStringCache } from './encoded-string-cache.js';
 import { cachedExtKey, rememberExtKey } from './ext-key-cache.js';
 import { decodeUtf8Strict, utf8Bound, writeJavaUtf8 } from './utf8.js';
 import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
+import { utf8Text } from './buffer-methods.js';
 
 /** code(2) language(1) version(2) opaque(4) flag(4) remarkLength(4) extLength(4). REMOTING.md §3. */
 const MIN_HEADER_LENGTH = 21;
@@ -166,7 +167,7 @@ export function decodeBinaryHeader(bytes: Buffer, start: number, end: number): R
  * otherwise each string is decoded on its own.
  */
 function decodeExtBlock(bytes: Buffer, start: number, end: number): Map<string, string> {
-  let text: string | null = bytes.toString('utf8', start, end);
+  let text: string | null = utf8Text(bytes, start, end);
   // As many characters as bytes and no replacement character: every byte was ASCII.
   if (text.length !== end - start || text.includes('\uFFFD')) text = null;
   const ext = new Map<string, string>();

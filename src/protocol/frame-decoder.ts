@@ -3,6 +3,7 @@ import type { RemotingCommand } from './command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from './codes.js';
 import { checkFrameLength, decodeFrameContent, type DecodeOptions } from './frame.js';
 import { readInt32 } from './int-bytes.js';
+import { bufferView } from './buffer-methods.js';
 
 /**
  * Turns a byte stream, cut into arbitrary chunks, into commands in order.
@@ -56,11 +57,11 @@ export class FrameDecoder {
       try {
         onCommand(command);
       } catch (error) {
-        this.keep(chunk.subarray(at));
+        this.keep(bufferView(chunk, at, chunk.length));
         throw error;
       }
     }
-    return at === 0 ? chunk : chunk.subarray(at);
+    return at === 0 ? chunk : bufferView(chunk, at, chunk.length);
   }
 
   private drain(onCommand: (command: RemotingCommand) => void): void {

@@ -8,6 +8,7 @@ import { readInt32, writeInt32 } from './int-bytes.js';
 import { commitFrame, committedFrameBuffer, reservedStart, reserveFrame, SLAB_FRAME_ROOM } from './frame-slab.js';
 import { jsonHeaderBound, writeJsonHeader } from './json-header.js';
 import { readJsonHeader } from './json-header-reader.js';
+import { bufferView } from './buffer-methods.js';
 
 const MAX_HEADER_LENGTH = 0xffffff;
 
@@ -122,7 +123,7 @@ export function decodeFrameContent(bytes: Buffer, start: number, end: number): R
   else throw new ProtocolError('UNKNOWN_SERIALIZE_TYPE', `unknown serialize type ${type}`);
   // A plain Buffer view: a faster Uint8Array subclass with Buffer.prototype in its chain would not
   // be deepStrictEqual to Buffer.from(...) in users' tests (docs/codec.md).
-  command.body = headerEnd < end ? bytes.subarray(headerEnd, end) : null;
+  command.body = headerEnd < end ? bufferView(bytes, headerEnd, end) : null;
   command.serializeType = type;
   return command;
 }

@@ -1,5 +1,6 @@
 import type { HeaderFields } from './header-fields.js';
 import { cachedExtKey, rememberExtKey } from './ext-key-cache.js';
+import { readInt32 } from './int-bytes.js';
 
 /*
  * Fast path for the JSON header as fastjson (and our encoder) writes it: fixed property order, no
@@ -18,7 +19,19 @@ const COLON = 0x3a;
 const MINUS = 0x2d;
 const CLOSE_BRACE = 0x7d;
 
-const fragment = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+/** Constant header text, compared four bytes per step (about twice as fast as byte by byte). */
+interface Fragment {
+  readonly length: number;
+  /** The text's bytes as big-endian int32 words; the last 0-3 bytes are in `tail`. */
+  readonly words: Int32Array;
+  readonly tail: Uint8Array;
+}
+
+function fragment(text: string): Fragment {
+  const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+  const words = new Int32Array(bytes.length >> 2).map((_, i) => readInt32(bytes, 4 * i));
+  return { length: bytes.length, words, tail: bytes.subarray(4 * words.length) };
+}
 const CODE = fragment('{"code":');
 const EXT_FIELDS = fragment(',"extFields":{');
 const FLAG = fragment(',"flag":');
@@ -174,9 +187,13 @@ function escapedQuote(text: string, open: number, quote: number): boolean {
   return (backslashes & 1) === 1;
 }
 
-function fragmentAt(bytes: Buffer, at: number, expected: Uint8Array): boolean {
+function fragmentAt(bytes: Buffer, at: number, expected: Fragment): boolean {
   if (at + expected.length > bytes.length) return false;
-  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false;
+  const words = expected.words;
+  for (let i = 0; i < words.length; i++) if (readInt32(bytes, at + 4 * i) !== words[i]) return false;
+  const tail = expected.tail;
+  const tailAt = at + 4 * words.length;
+  for (let i = 0; i < tail.length; i++) if (bytes[tailAt + i] !== tail[i]) return false;
   return true;
 }
 

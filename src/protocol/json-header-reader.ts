@@ -4,6 +4,7 @@ import type { HeaderFields } from './header-fields.js';
 import { readBareJsonHeader, readCanonicalJsonHeader } from './json-header-canonical.js';
 import { readJsonHeaderNatively } from './json-header-native.js';
 import { languageName } from './language.js';
+import { utf8Text } from './buffer-methods.js';
 
 /*
  * A reader for the JSON header (REMOTING.md §2). Headers written the way fastjson writes them take the
@@ -64,7 +65,7 @@ const ESCAPED: Record<number, string> = { 0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62
 export function readJsonHeader(bytes: Buffer, start: number, end: number): HeaderFields {
   const bare = readBareJsonHeader(bytes, start, end);
   if (bare !== null) return bare;
-  const text = bytes.toString('utf8', start, end);
+  const text = utf8Text(bytes, start, end);
   // As many characters as bytes and no replacement character: every byte was ASCII. (On an
   // ASCII-only string V8 answers `includes` of a non-Latin-1 character without scanning.)
   const ascii = text.length === end - start && !text.includes('\uFFFD');

@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors.js';
+import { utf8Text } from './buffer-methods.js';
 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -126,7 +127,7 @@ function writeSurrogate(target: Buffer, at: number, text: string, i: number): nu
  * text that contains U+FFFD (a replacement, or a genuine U+FFFD) is checked with a fatal decoder.
  */
 export function decodeUtf8Strict(bytes: Buffer, start: number, end: number, what: string): string {
-  const text = bytes.toString('utf8', start, end);
+  const text = utf8Text(bytes, start, end);
   if (text.includes('\uFFFD')) {
     try {
       fatalDecoder.decode(bytes.subarray(start, end));

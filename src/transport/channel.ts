@@ -7,6 +7,7 @@ import { committedFrame } from '../protocol/frame-slab.js';
 import type { RemotingCommand } from '../protocol/command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from '../protocol/codes.js';
 import { timerDelay } from './timer-delay.js';
+import { bufferView } from '../protocol/buffer-methods.js';
 
 export interface ChannelOptions {
   remoteAddress: string;
@@ -155,7 +156,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
    */
   private closeRun(): void {
     if (this.runMemory === null) return;
-    this.queued.push(this.runMemory.subarray(this.runStart, this.runEnd));
+    this.queued.push(bufferView(this.runMemory, this.runStart, this.runEnd));
     this.runMemory = null;
   }
 
