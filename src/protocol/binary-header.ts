@@ -4,7 +4,7 @@ import { languageCode, languageName } from './language.js';
 import { checkExtEntry, checkInt32 } from './header-fields.js';
 import { EncodedStringCache } from './encoded-string-cache.js';
 import { cachedExtKey, rememberExtKey } from './ext-key-cache.js';
-import { decodeUtf8Strict, utf8Bound, writeJavaUtf8 } from './utf8.js';
+import { decodeUtf8Strict, NATIVE_WRITE_MIN_LENGTH, utf8Bound, writeJavaUtf8 } from './utf8.js';
 import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
 import { utf8Text } from './buffer-methods.js';
 
@@ -94,10 +94,17 @@ function writeAsciiExtBlock(ext: Map<string, string>, target: Buffer, at: number
 /** ASCII ext strings that repeat (see encoded-string-cache.ts); their bytes are their units. */
 const asciiCache = new EncodedStringCache(128, 256);
 
-/** `copyUnits` for an ext string, through the cache of repeating ASCII strings. */
+/**
+ * `copyUnits` for an ext string, through the cache of repeating ASCII strings. A long string is
+ * written by Node's encoder instead: as many bytes as units means every unit was ASCII (anything
+ * else, an unpaired surrogate included, takes more than one byte). A longer write may run past the
+ * room checked for ASCII, but only into free memory after the frame (frame-slab.ts), and the block
+ * is then rewritten by `writeExtBlock`.
+ */
 function copyAscii(target: Buffer, at: number, text: string): number {
   if (asciiCache.copy(text, target, at) >= 0) return 0;
-  const units = copyUnits(target, at, text);
+  const length = text.length;
+  const units = length >= NATIVE_WRITE_MIN_LENGTH ? (target.write(text, at, 'utf8') === length ? 0 : 0x80) : copyUnits(target, at, text);
   if (units < 0x80) asciiCache.offer(text, target, at, at + text.length);
   return units;
 }

@@ -5,7 +5,7 @@ const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Strings at least this long are handed to Node's native encoder; shorter ones are written by a JS loop. */
-const NATIVE_WRITE_MIN_LENGTH = 48;
+export const NATIVE_WRITE_MIN_LENGTH = 48;
 
 /**
  * The text Java would put on the wire: its UTF-8 encoder writes an unpaired surrogate as `?`,
