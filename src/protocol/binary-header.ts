@@ -102,10 +102,14 @@ const asciiCache = new EncodedStringCache(128, 256);
  * is then rewritten by `writeExtBlock`.
  */
 function copyAscii(target: Buffer, at: number, text: string): number {
-  if (asciiCache.copy(text, target, at) >= 0) return 0;
+  return asciiCache.copy(text, target, at) >= 0 ? 0 : writeUncachedAscii(target, at, text);
+}
+
+/** The miss path of `copyAscii`, kept out of it so that the hit path stays small enough to inline. */
+function writeUncachedAscii(target: Buffer, at: number, text: string): number {
   const length = text.length;
   const units = length >= NATIVE_WRITE_MIN_LENGTH ? (target.write(text, at, 'utf8') === length ? 0 : 0x80) : copyUnits(target, at, text);
-  if (units < 0x80) asciiCache.offer(text, target, at, at + text.length);
+  if (units < 0x80) asciiCache.offer(text, target, at, at + length);
   return units;
 }
 
