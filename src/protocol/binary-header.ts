@@ -94,18 +94,18 @@ function writeAsciiExtBlock(ext: Map<string, string>, target: Buffer, at: number
 /** ASCII ext strings that repeat (see encoded-string-cache.ts); their bytes are their units. */
 const asciiCache = new EncodedStringCache(128, 256);
 
-/**
- * `copyUnits` for an ext string, through the cache of repeating ASCII strings. A long string is
- * written by Node's encoder instead: as many bytes as units means every unit was ASCII (anything
- * else, an unpaired surrogate included, takes more than one byte). A longer write may run past the
- * room checked for ASCII, but only into free memory after the frame (frame-slab.ts), and the block
- * is then rewritten by `writeExtBlock`.
- */
+/** `copyUnits` for an ext string, through the cache of repeating ASCII strings. */
 function copyAscii(target: Buffer, at: number, text: string): number {
   return asciiCache.copy(text, target, at) >= 0 ? 0 : writeUncachedAscii(target, at, text);
 }
 
-/** The miss path of `copyAscii`, kept out of it so that the hit path stays small enough to inline. */
+/**
+ * The miss path of `copyAscii`, kept out of it so that the hit path stays small enough to inline.
+ * A long string is written by Node's encoder: as many bytes as units means every unit was ASCII
+ * (anything else, an unpaired surrogate included, takes more than one byte). A longer write may run
+ * past the room checked for ASCII, but only into free memory after the frame (frame-slab.ts), and
+ * the block is then rewritten by `writeExtBlock`.
+ */
 function writeUncachedAscii(target: Buffer, at: number, text: string): number {
   const length = text.length;
   const units = length >= NATIVE_WRITE_MIN_LENGTH ? (target.write(text, at, 'utf8') === length ? 0 : 0x80) : copyUnits(target, at, text);

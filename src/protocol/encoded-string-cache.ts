@@ -14,6 +14,7 @@ import { copyBytes } from './copy-bytes.js';
 export class EncodedStringCache {
   private readonly strings: string[];
   private readonly encodings: Uint8Array[];
+  /** 1 when the slot's string was used since the last miss in the slot. */
   private readonly credits: Uint8Array;
   /** The last string that missed in each slot and was not cached. */
   private readonly candidates: string[];
@@ -51,8 +52,8 @@ export class EncodedStringCache {
     const length = text.length;
     if (length === 0 || length > this.maxLength) return;
     const slot = this.slotOf(text, length);
-    if (this.credits[slot]! > 0) {
-      this.credits[slot]!--;
+    if (this.credits[slot] === 1) {
+      this.credits[slot] = 0;
       return;
     }
     if (this.candidates[slot] !== text) {
