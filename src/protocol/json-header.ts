@@ -3,7 +3,7 @@ import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js
 import { readJsonHeader } from './json-header-reader.js';
 import { copyBytes } from './copy-bytes.js';
 import { EncodedStringCache } from './encoded-string-cache.js';
-import { javaWireText, writeAsciiQuads, writeNonAscii } from './utf8.js';
+import { javaWireText, NATIVE_WRITE_MIN_LENGTH, writeAsciiQuads, writeNonAscii } from './utf8.js';
 
 /*
  * The JSON header (REMOTING.md §2) as fastjson 1.2.69 writes it: properties in alphabetical order,
@@ -17,8 +17,6 @@ const HEAD_BOUND = 40;
 const TAIL_BOUND = 128;
 /** Longest form of one UTF-16 unit in a JSON string: `\u0000`. */
 const MAX_ESCAPED_UNIT = 6;
-/** Strings at least this long and free of characters to escape go through Node's native encoder. */
-const NATIVE_WRITE_MIN_LENGTH = 48;
 
 // Characters fastjson escapes: the two JSON specials, C0 controls, DEL, C1 controls, U+2028/U+2029.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
