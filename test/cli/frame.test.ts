@@ -8,7 +8,8 @@ import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli/run.js';
 import { encodeCommand, RemotingCommand, SerializeType } from '../../src/index.js';
-import { loadVectors, repoRoot, vector } from '../support/shared.js';
+import { loadVectors, vector } from '../support/java-vectors.js';
+import { repoRoot } from '../support/repo-root.js';
 
 interface Run {
   code: number;

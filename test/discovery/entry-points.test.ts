@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from '../support/shared.js';
+import { repoRoot } from '../support/repo-root.js';
 
 const built = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeCommand, encodeCommand, FrameDecoder, RemotingCommand, SerializeType, serializeTypeName } from '../../src/index.js';
-import { loadVectors } from '../support/shared.js';
+import { loadVectors } from '../support/java-vectors.js';
 
 const vectors = loadVectors();
 

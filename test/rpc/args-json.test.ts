@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson } from '../../src/index.js';
-import { vector } from '../support/shared.js';
+import { vector } from '../support/java-vectors.js';
 
 test('argsJsonJson is written as the Java consumer writes it (vectors)', () => {
   assert.equal(

@@ -10,7 +10,7 @@ import { runCli } from '../../src/cli/run.js';
 import { ServiceHello as DemoHello, ServiceWorld as DemoWorld } from '../../src/cli/demo.js';
 import { ServiceHello, ServiceWorld } from '../../examples/service-hello/contract.js';
 import { serviceHelloImpl, serviceWorldImpl } from '../../examples/service-hello/provider.js';
-import { repoRoot } from '../support/shared.js';
+import { repoRoot } from '../support/repo-root.js';
 
 const cliMain = path.join(repoRoot, '.build', 'src', 'cli', 'main.js');
 

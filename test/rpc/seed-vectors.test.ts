@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ApiConsumer, ApiProvider, decodeCommand, encodeCommand, RemoteError, RemotingCommand, type ServiceListing } from '../../src/index.js';
 import { ServiceHello, ServiceWorld } from '../../examples/service-hello/contract.js';
 import { serviceHelloImpl, serviceWorldImpl } from '../../examples/service-hello/provider.js';
-import { vector, type Vector } from '../support/shared.js';
+import { vector, type Vector } from '../support/java-vectors.js';
 import { RawConnection, rawServer } from './support/raw-peer.js';
 
 /** The command fields a vector lists, for comparing with what we decode (opaque aside). */

@@ -10,7 +10,7 @@ import type { TestContext } from 'node:test';
 import { decodeCommand, encodeCommand } from '../../src/protocol/frame.js';
 import { RemotingCommand } from '../../src/protocol/command.js';
 import { SerializeType } from '../../src/protocol/codes.js';
-import { vector } from './shared.js';
+import { vector } from './java-vectors.js';
 
 /** The exact bytes of a vector's frame. */
 export function vectorFrame(name: string): Buffer {

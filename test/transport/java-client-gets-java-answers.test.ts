@@ -13,7 +13,7 @@ import { Executor } from '../../src/transport/executor.js';
 import type { Channel } from '../../src/transport/channel.js';
 import { Counter, deferred, request, response, startServer } from '../support/transport-harness.js';
 import { frameOf, frameType, jsonFrame, rawConnect, vectorCommand, vectorFrame } from '../support/transport-raw.js';
-import { loadVectors, vector } from '../support/shared.js';
+import { loadVectors, vector } from '../support/java-vectors.js';
 
 const SAY_HELLO = 'public abstract java.lang.String com.uext.remote.rf.service.ServiceHello.sayHello(java.lang.String,java.lang.String)';
 const SAY_HELLO_INTEGER = 'public abstract java.lang.Integer com.uext.remote.rf.service.ServiceHello.sayHelloInteger(java.lang.Integer,java.lang.Integer)';

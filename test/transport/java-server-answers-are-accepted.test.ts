@@ -10,7 +10,7 @@ import { decodeCommand } from '../../src/protocol/frame.js';
 import { SerializeType } from '../../src/protocol/codes.js';
 import { bodyText, deferred, isDroppedResponse, newClient, request, response } from '../support/transport-harness.js';
 import { frameOf, frameType, jsonFrame, rawServer, vectorCommand, vectorFrame } from '../support/transport-raw.js';
-import { vector } from '../support/shared.js';
+import { vector } from '../support/java-vectors.js';
 
 for (const type of ['json', 'rocketmq'] as const) {
   test(`${type}: seed RPC calls go out as the Java bytes and the captured Java answers are decoded`, async (t) => {
