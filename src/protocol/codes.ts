@@ -1,4 +1,4 @@
-/** Header serialization of a frame (REMOTING.md §1). */
+/** Header serialization of a frame (docs/protocol.md §1). */
 export const SerializeType = {
   JSON: 0,
   ROCKETMQ: 1,
@@ -9,7 +9,7 @@ export function serializeTypeName(type: SerializeType): 'JSON' | 'ROCKETMQ' {
   return type === SerializeType.JSON ? 'JSON' : 'ROCKETMQ';
 }
 
-/** Response codes the remoting layer itself sends (`RemotingSysResponseCode`, REMOTING.md §6.1). */
+/** Response codes the remoting layer itself sends (`RemotingSysResponseCode`, docs/protocol.md §6.1). */
 export const ResponseCode = {
   SUCCESS: 0,
   SYSTEM_ERROR: 1,
@@ -19,7 +19,7 @@ export const ResponseCode = {
 } as const;
 export type ResponseCode = (typeof ResponseCode)[keyof typeof ResponseCode];
 
-/** Flag bits (REMOTING.md §4). Other bits are preserved untouched. */
+/** Flag bits (docs/protocol.md §4). Other bits are preserved untouched. */
 export const FlagBit = {
   RESPONSE: 1,
   ONEWAY: 2,

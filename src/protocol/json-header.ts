@@ -6,7 +6,7 @@ import { EncodedStringCache } from './encoded-string-cache.js';
 import { javaWireText, NATIVE_WRITE_MIN_LENGTH, writeAsciiQuads, writeNonAscii } from './utf8.js';
 
 /*
- * The JSON header (REMOTING.md §2) as fastjson 1.2.69 writes it: properties in alphabetical order,
+ * The JSON header (docs/protocol.md §2) as fastjson 1.2.69 writes it: properties in alphabetical order,
  * null properties left out, no whitespace, raw UTF-8 for non-ASCII text, fastjson's escapes.
  * It is written straight into the frame's bytes: no intermediate string, no second encoding pass.
  */

@@ -2,7 +2,7 @@ import { needsJsonEscape, quoteJson } from '../protocol/index.js';
 import { ValueError } from './json-value.js';
 
 /**
- * `argsJsonJson` (SEED-RPC.md §1): a JSON array of strings, element i being the JSON text of
+ * `argsJsonJson` (docs/protocol.md §7.1): a JSON array of strings, element i being the JSON text of
  * argument i. `["\"a\"","\"b\""]` for `sayHello("a", "b")`.
  */
 export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {

@@ -2,7 +2,7 @@ import { RemotingError } from '../errors.js';
 import type { RemotingCommand } from '../protocol/index.js';
 
 /**
- * Extra ext fields this library adds to a request (SEED-RPC.md §1 allows any: the Java provider
+ * Extra ext fields this library adds to a request (docs/protocol.md §7.1 allows any: the Java provider
  * decodes only `CommonHeader`'s three fields and ignores the rest).
  *
  * - `rpcTimeoutMs`: the caller's timeout for this call in milliseconds (decimal text). The

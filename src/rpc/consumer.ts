@@ -50,7 +50,7 @@ export interface ApiConsumerOptions extends ProxyOptions {
 }
 
 /**
- * Calls providers that follow the seed RPC convention (SEED-RPC.md §3) — rocket-rpc providers and
+ * Calls providers that follow the seed RPC convention (docs/protocol.md §7) — rocket-rpc providers and
  * the article's Java `ApiProviderBean` alike — through typed proxies built from contracts.
  */
 export class ApiConsumer {

@@ -37,7 +37,7 @@ export class RemoteError extends RemotingError {
 
   /**
    * The remark without its stack-frame part: the text before the first `", "`, the only stable part
-   * (SEED-RPC.md §2), e.g. `java.lang.RuntimeException: method not exists …`.
+   * (docs/protocol.md §7.2), e.g. `java.lang.RuntimeException: method not exists …`.
    */
   get detail(): string | null {
     if (this.remark === null) return null;

@@ -44,7 +44,7 @@ export interface SeedAnswer {
 const NO_OPTIONS = {};
 
 /**
- * Sends one seed RPC request (SEED-RPC.md §3) and interprets the answer: a non-zero code becomes
+ * Sends one seed RPC request (docs/protocol.md §7) and interprets the answer: a non-zero code becomes
  * a `RemoteError` (the Java consumer returns null there — a bug we do not copy); transport
  * failures keep their engine error types.
  */

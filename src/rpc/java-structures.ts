@@ -104,7 +104,7 @@ export type PojoInput<F extends PojoFields> = Simplify<
 
 /**
  * A Java bean (or any class fastjson serializes by its getters): a JSON object with properties in
- * alphabetical order and null properties left out (SEED-RPC.md §5). Reading ignores unknown
+ * alphabetical order and null properties left out (docs/protocol.md §7.4). Reading ignores unknown
  * properties and gives primitives the Java default when the JSON leaves them out.
  */
 export class PojoType<F extends PojoFields> extends JavaType<Simplify<PojoOutput<F>> | null, PojoInput<F> | null> {

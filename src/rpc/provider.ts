@@ -70,7 +70,7 @@ const consoleLogger: Logger = {
 };
 
 /**
- * Serves contracts over the seed RPC convention (SEED-RPC.md §2), so Java consumers built the
+ * Serves contracts over the seed RPC convention (docs/protocol.md §7.2), so Java consumers built the
  * article's way and rocket-rpc consumers can call them. One code-0 processor dispatches by
  * `interfaceName` and exact `methodName`; only methods declared in a registered contract can be
  * reached. Arguments are decoded and validated before the implementation runs, on the executor of
@@ -193,7 +193,7 @@ export class ApiProvider {
       return RemotingCommand.createResponse(ResponseCode.SUCCESS, null, { body: Buffer.from(JSON.stringify(this.describe())) });
     }
     const table = interfaceName === null ? undefined : this.services.get(interfaceName);
-    // Same exception classes and messages as the Java provider (SEED-RPC.md §2, steps 2-3).
+    // Same exception classes and messages as the Java provider (docs/protocol.md §7.2).
     if (table === undefined) return this.failure(request, `java.lang.NullPointerException: interface not exists ${interfaceName}`, LOOKUP_WHERE);
     const handler = methodName === null ? undefined : table.get(methodName);
     if (handler === undefined) return this.failure(request, `java.lang.RuntimeException: method not exists ${methodName}`, LOOKUP_WHERE);
@@ -278,7 +278,7 @@ export class ApiProvider {
       if (!(error instanceof ValueError)) throw error;
       return this.failure(request, `java.lang.IllegalStateException: the result of ${method.javaName} does not fit its type: ${error.message}`, method.signature);
     }
-    // A null result travels as no body (SEED-RPC.md §2, step 5).
+    // A null result travels as no body (docs/protocol.md §7.2).
     return RemotingCommand.createResponse(ResponseCode.SUCCESS, null, text === 'null' ? {} : { body: Buffer.from(text, 'utf8') });
   }
 
@@ -317,7 +317,7 @@ function describeError(error: unknown): string {
 }
 
 /**
- * Decodes and validates the arguments of a call (SEED-RPC.md §2 step 4), failing with an
+ * Decodes and validates the arguments of a call (docs/protocol.md §7.2), failing with an
  * `InvalidArgumentError` that names the method and the argument position. Synchronous unless a
  * schema validates asynchronously.
  */

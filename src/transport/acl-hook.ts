@@ -14,7 +14,7 @@ function compareUtf16(a: string, b: string): number {
 }
 
 /**
- * The signature Java's `AclClientRPCHook` computes (REMOTING.md §8.1): the values of all ext
+ * The signature Java's `AclClientRPCHook` computes (docs/protocol.md §9): the values of all ext
  * fields except `Signature`, ordered by key, concatenated, then the body; HMAC-SHA1 with the secret
  * key, standard Base64.
  */

@@ -13,7 +13,7 @@ export interface ChannelOptions {
   remoteAddress: string;
   localAddress?: string;
   maxFrameLength?: number;
-  /** Close after this long without reads or writes (REMOTING.md §7.7). 0 disables. */
+  /** Close after this long without reads or writes (docs/engine-api.md). 0 disables. */
   maxIdleMs?: number;
 }
 
@@ -220,7 +220,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
     try {
       this.decoder.push(chunk, this.emitCommand);
     } catch (error) {
-      // A bad frame: Java logs it and closes the connection, never answering (REMOTING.md §1).
+      // A bad frame: Java logs it and closes the connection, never answering (docs/protocol.md §1).
       this.close(error as Error);
     }
   }

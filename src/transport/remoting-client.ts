@@ -79,7 +79,7 @@ export class RemotingClient extends RemotingPeer {
   private closed = false;
   /**
    * After-hooks belong to the client's calls only: Java runs no hooks around a server's own
-   * requests to its clients (REMOTING.md §7.2), so the endpoint runs them only when asked to.
+   * requests to its clients (docs/engine-api.md), so the endpoint runs them only when asked to.
    */
   private readonly runAfterHooks: ResponseInterceptor = (addr, request, response) => this.endpoint.runAfterHooks(addr, request, response);
 

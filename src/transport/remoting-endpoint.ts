@@ -1,5 +1,5 @@
 /**
- * The core shared by `RemotingClient` and `RemotingServer` (REMOTING.md §7): whichever side opened
+ * The core shared by `RemotingClient` and `RemotingServer` (docs/engine-api.md): whichever side opened
  * a connection, requests arriving on it go to the processor table and responses to the pending
  * table, which is what makes server → client requests work with no extra code.
  *
@@ -477,7 +477,7 @@ export class RemotingEndpoint {
     }
   }
 
-  /** The remoting layer's own answers (REMOTING.md §6); never sent to oneway requests. */
+  /** The remoting layer's own answers (docs/protocol.md §6); never sent to oneway requests. */
   private answerSystem(channel: Channel, request: RemotingCommand, code: number, remark: string): void {
     if (request.isOneway()) return;
     const response = new RemotingCommand({ code, remark, language: this.language, version: this.version, opaque: request.opaque, serializeType: request.serializeType as SerializeType });
@@ -492,7 +492,7 @@ function isThenable(value: unknown): value is PromiseLike<ProcessResult> {
 
 /**
  * Java `RemotingHelper.exceptionSimpleDesc`: `<Throwable.toString()>, <top stack frame>`, e.g.
- * `Error: boom, processRequest (file:///app/server.js:10:11)` (REMOTING.md §6.2).
+ * `Error: boom, processRequest (file:///app/server.js:10:11)` (docs/protocol.md §6.2).
  */
 export function exceptionSimpleDesc(error: unknown): string {
   if (!(error instanceof Error)) return `Error: ${String(error)}`;

@@ -1,6 +1,6 @@
 /**
  * Our server against a stand-in for a Java 4.9.7 client: a raw socket writes the Java-encoded
- * request frames from vectors.json and checks the bytes that come back against what a live Java
+ * request frames from java-vectors.json and checks the bytes that come back against what a live Java
  * server wrote (the `captured:` vectors) or, where Java's answer depends on its build (stack
  * frames), against the same shape.
  */
@@ -142,7 +142,7 @@ test('system answers carry the exact Java remarks (and bytes, for JSON requests)
   assert.equal(decodeCommand(await peer.nextFrame()).opaque, 20);
 
   // The same answers to ROCKETMQ requests come back as ROCKETMQ frames (Java would use JSON here;
-  // both types are accepted by every Java peer, REMOTING.md §6.3).
+  // both types are accepted by every Java peer, docs/protocol.md §6.3).
   for (const [code, opaque, answerCode, remark] of [
     [999, 7, 3, ' request type 999 not supported'],
     [4, 9, 2, '[REJECTREQUEST]system busy, start flow control for a while'],

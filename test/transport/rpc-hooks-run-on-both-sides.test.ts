@@ -153,5 +153,5 @@ test('the client runs its hooks around requests from the server; the server runs
     ['client.before', serverAddr, 30, null],
     ['client.after', serverAddr, 30, 0],
   ]);
-  assert.deepEqual(serverLog, [], 'Java runs no hooks around a server-initiated call (REMOTING.md §7.2)');
+  assert.deepEqual(serverLog, [], 'Java runs no hooks around a server-initiated call (docs/engine-api.md)');
 });
