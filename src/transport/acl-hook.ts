@@ -13,13 +13,17 @@ function compareUtf16(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The ext fields Java's `AclClientRPCHook` leaves out of the signed content. */
+export const CLIENT_UNSIGNED_FIELDS: ReadonlySet<string> = new Set(['Signature']);
+
 /**
  * The signature Java's `AclClientRPCHook` computes (REMOTING.md §8.1): the values of all ext
- * fields except `Signature`, ordered by key, concatenated, then the body; HMAC-SHA1 with the secret
- * key, standard Base64.
+ * fields except `Signature` (or except `unsigned`), ordered by key, concatenated, then the body;
+ * HMAC-SHA1 with the secret key, standard Base64. The server side (`AclVerifier`) calls it with
+ * the broker's exclusions.
  */
-export function aclSignature(ext: Map<string, string>, body: Uint8Array | null, secretKey: string): string {
-  const keys = [...ext.keys()].filter((key) => key !== 'Signature').sort(compareUtf16);
+export function aclSignature(ext: ReadonlyMap<string, string>, body: Uint8Array | null, secretKey: string, unsigned: ReadonlySet<string> = CLIENT_UNSIGNED_FIELDS): string {
+  const keys = [...ext.keys()].filter((key) => !unsigned.has(key)).sort(compareUtf16);
   const hmac = createHmac('sha1', Buffer.from(secretKey, 'utf8'));
   hmac.update(Buffer.from(keys.map((key) => ext.get(key)).join(''), 'utf8'));
   if (body !== null) hmac.update(body);
@@ -28,7 +32,8 @@ export function aclSignature(ext: Map<string, string>, body: Uint8Array | null, 
 
 /**
  * Java `AclClientRPCHook` (ACL 1.0 and the ACL 2.0 client side): signs every outgoing request so a
- * RocketMQ broker or name server with ACL enabled accepts it. Register it as a client hook.
+ * RocketMQ broker or name server with ACL enabled, or a rocket-rpc server with an `AclVerifier`,
+ * accepts it. Register it as a client hook.
  */
 export class AclClientRpcHook implements RpcHook {
   constructor(private readonly credentials: SessionCredentials) {}
@@ -38,5 +43,14 @@ export class AclClientRpcHook implements RpcHook {
     ext.set('AccessKey', this.credentials.accessKey);
     if (this.credentials.securityToken !== undefined) ext.set('SecurityToken', this.credentials.securityToken);
     ext.set('Signature', aclSignature(ext, request.body, this.credentials.secretKey));
+  }
+
+  /** Keeps the secret key out of `console.log(hook)` and JSON dumps. */
+  toJSON(): { accessKey: string } {
+    return { accessKey: this.credentials.accessKey };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `AclClientRpcHook { accessKey: ${JSON.stringify(this.credentials.accessKey)} }`;
   }
 }
