@@ -6,7 +6,7 @@
  * with NO_PERMISSION (16). Service and method allow-lists are the RPC layer's: `ApiProvider` asks
  * the `AclCaller` the engine puts in the request context.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RemotingCommand } from '../protocol/command.js';
 import { RemotingError } from '../errors.js';
@@ -61,7 +61,7 @@ const HEALTH_PROBE_CODE = 9000;
 /** The 4.9.x broker leaves `_UNIQUE_KEY_QUERY` out of the content it checks (REMOTING.md §8.1). */
 const BROKER_UNSIGNED_FIELDS: ReadonlySet<string> = new Set(['Signature', '_UNIQUE_KEY_QUERY']);
 /** Signs for unknown access keys, so a wrong key costs the same time as a wrong signature. */
-const DECOY_SECRET = 'rocket-rpc: no such account';
+const DECOY_KEY = createSecretKey(Buffer.from('rocket-rpc: no such account', 'utf8'));
 const WARN_INTERVAL_MS = 10_000;
 
 /**
@@ -107,7 +107,8 @@ export class AclCaller {
 }
 
 interface AccountEntry {
-  readonly secretKey: string;
+  /** The secret key (a KeyObject: made once, and never printed by `inspect`). */
+  readonly key: KeyObject;
   /** null: every code. */
   readonly codes: ReadonlySet<number> | null;
   readonly caller: AclCaller;
@@ -135,7 +136,7 @@ export class AclVerifier {
       if (typeof secretKey !== 'string' || secretKey === '') throw invalid(`account ${index} (${accessKey}): secretKey must be a non-empty string`);
       if (this.#accounts.has(accessKey)) throw invalid(`account ${index}: accessKey ${accessKey} appears twice`);
       this.#accounts.set(accessKey, {
-        secretKey,
+        key: createSecretKey(Buffer.from(secretKey, 'utf8')),
         codes: checkCodes(account.codes ?? '*', `account ${index} (${accessKey}): codes`),
         caller: new AclCaller(accessKey, checkServices(account.services ?? '*', `account ${index} (${accessKey}): services`)),
       });
@@ -168,8 +169,9 @@ export class AclVerifier {
     const signature = ext?.get('Signature');
     if (ext == null || accessKey === undefined || signature === undefined) return this.deny('NOT_SIGNED', AclRemark.NOT_SIGNED, request, remoteAddress, undefined);
     const account = this.#accounts.get(accessKey);
-    let good = signatureMatches(signature, aclSignature(ext, request.body, account?.secretKey ?? DECOY_SECRET, BROKER_UNSIGNED_FIELDS));
-    if (!good && ext.has('_UNIQUE_KEY_QUERY')) good = signatureMatches(signature, aclSignature(ext, request.body, account?.secretKey ?? DECOY_SECRET, CLIENT_UNSIGNED_FIELDS));
+    const key = account?.key ?? DECOY_KEY;
+    let good = signatureMatches(signature, aclSignature(ext, request.body, key, BROKER_UNSIGNED_FIELDS));
+    if (!good && ext.has('_UNIQUE_KEY_QUERY')) good = signatureMatches(signature, aclSignature(ext, request.body, key, CLIENT_UNSIGNED_FIELDS));
     if (account === undefined) return this.deny('UNKNOWN_ACCESS_KEY', AclRemark.SIGNATURE_FAILED, request, remoteAddress, accessKey);
     if (!good) return this.deny('BAD_SIGNATURE', AclRemark.SIGNATURE_FAILED, request, remoteAddress, accessKey);
     if (account.codes !== null && !account.codes.has(request.code)) {
