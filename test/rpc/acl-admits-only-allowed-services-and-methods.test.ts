@@ -153,19 +153,20 @@ test('the ACL example (docs/rpc.md) runs and prints what the doc shows', async (
   ]);
 });
 
-test('with overloads, a contract key admits one of them and the Java name admits all', async (t) => {
+test('with overloads, a contract key admits one of them and the Java name admits all; the call context names the signer', async (t) => {
   const Calc = defineContract('com.acme.Calc', {
     addInts: method([J.int, J.int], J.int, { javaName: 'add' }),
     addLongs: method([J.long, J.long], J.long, { javaName: 'add' }),
+    whoAmI: method([], J.String),
   });
   const verifier = new AclVerifier({
     logger: new RecordingLogger(),
     accounts: [
       { accessKey: 'ints', secretKey: 'i-secret', services: { 'com.acme.Calc': ['addInts'] } },
-      { accessKey: 'all-adds', secretKey: 'a-secret', services: { 'com.acme.Calc': ['add'] } },
+      { accessKey: 'all-adds', secretKey: 'a-secret', services: { 'com.acme.Calc': ['add', 'whoAmI'] } },
     ],
   });
-  const pair = await startPair((p) => p.register(Calc, { addInts: (a, b) => a + b, addLongs: (a, b) => a + b }), { provider: { acl: verifier, logger: new RecordingLogger() } });
+  const pair = await startPair((p) => p.register(Calc, { addInts: (a, b) => a + b, addLongs: (a, b) => a + b, whoAmI: (call) => call.accessKey }), { provider: { acl: verifier, logger: new RecordingLogger() } });
   t.after(() => pair.close());
   const as = (accessKey: string, secretKey: string) => {
     const created = new ApiConsumer({ target: pair.addr, clientOptions: { hooks: [new AclClientRpcHook({ accessKey, secretKey })] } });
@@ -179,4 +180,5 @@ test('with overloads, a contract key admits one of them and the Java name admits
   const all = as('all-adds', 'a-secret');
   assert.equal(await all.addInts(1, 2), 3);
   assert.equal(await all.addLongs(1n, 2n), 3n);
+  assert.equal(await all.whoAmI(), 'all-adds', 'the implementation sees who signed the call');
 });
