@@ -16,6 +16,8 @@ export const ResponseCode = {
   SYSTEM_BUSY: 2,
   REQUEST_CODE_NOT_SUPPORTED: 3,
   TRANSACTION_FAILED: 4,
+  /** The broker's code for an ACL refusal; rocket-rpc's `AclVerifier` answers with it. */
+  NO_PERMISSION: 16,
 } as const;
 export type ResponseCode = (typeof ResponseCode)[keyof typeof ResponseCode];
 

@@ -46,6 +46,8 @@ export interface RemotingClientOptions {
   logger?: Logger;
   language?: string;
   version?: number;
+  /** Add the top stack frame (with its file path) to SYSTEM_ERROR remarks of server → client requests. Default false. */
+  remarkStackFrame?: boolean;
 }
 
 /** What `invokeAsync`'s callback receives (Java `ResponseFuture`). */

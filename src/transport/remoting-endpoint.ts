@@ -27,6 +27,8 @@ import { AbortedError, ConnectionClosedError, ExecutorRejectedError, RemotingSen
 import { CallDeadlines } from './call-deadlines.js';
 import { PendingRequests, type PendingCall } from './pending-requests.js';
 import { timerDelay } from './timer-delay.js';
+import type { AclCaller, AclVerifier } from './acl-verifier.js';
+import { errorRemark } from './error-remark.js';
 import { toProcessor, type Logger, type ProcessorLike, type ProcessResult, type RequestContext, type RequestProcessor, type RpcHook } from './processor.js';
 
 export interface EndpointOptions {
@@ -38,6 +40,8 @@ export interface EndpointOptions {
   defaultExecutor?: Executor;
   hooks?: RpcHook[];
   logger: Logger;
+  /** Add the top stack frame to SYSTEM_ERROR remarks (error-remark.ts). Default false. */
+  remarkStackFrame?: boolean;
 }
 
 interface ProcessorEntry {
@@ -170,6 +174,9 @@ export class RemotingEndpoint {
   private drainWaiters: Array<() => void> = [];
   /** Set during graceful shutdown: new requests are not answered. */
   refuseRequests = false;
+  /** Checks every request before hooks and processors (set by `RemotingServer`'s `acl` option). */
+  acl: AclVerifier | null = null;
+  private readonly remarkStackFrame: boolean;
 
   constructor(options: EndpointOptions) {
     this.language = options.language ?? 'JAVA';
@@ -177,6 +184,7 @@ export class RemotingEndpoint {
     this.defaultExecutor = options.defaultExecutor ?? new Executor({ name: 'public', concurrency: 1024, queueSize: 65_536 });
     this.hooks = [...(options.hooks ?? [])];
     this.logger = options.logger;
+    this.remarkStackFrame = options.remarkStackFrame ?? false;
   }
 
   registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
@@ -358,6 +366,16 @@ export class RemotingEndpoint {
       this.logger.debug(`shutting down: request code ${request.code} from ${channel.remoteAddress} not processed`);
       return;
     }
+    let caller: AclCaller | null = null;
+    if (this.acl !== null) {
+      // Before everything else: an unauthenticated peer learns nothing, not even which codes exist.
+      const verdict = this.acl.verify(request, channel.remoteAddress);
+      if (!verdict.allowed) {
+        this.answerSystem(channel, request, ResponseCode.NO_PERMISSION, verdict.remark);
+        return;
+      }
+      caller = verdict.caller;
+    }
     const entry = this.processors.get(request.code) ?? this.defaultProcessor;
     if (entry === null) {
       this.answerSystem(channel, request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, SystemRemark.notSupported(request.code));
@@ -367,7 +385,7 @@ export class RemotingEndpoint {
     try {
       rejected = entry.processor.rejectRequest?.() === true;
     } catch (error) {
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
       return;
     }
     if (rejected) {
@@ -381,7 +399,7 @@ export class RemotingEndpoint {
       // written without a single promise; an asynchronous one holds the slot until it settles.
       let pending: Promise<void> | undefined;
       try {
-        pending = this.process(channel, request, processor);
+        pending = this.process(channel, request, processor, caller);
       } catch (error) {
         this.logger.error('request processing failed outside the processor', error);
       }
@@ -389,7 +407,7 @@ export class RemotingEndpoint {
       else pending.then(() => this.releaseSlot(executor));
       return;
     }
-    executor.run(() => this.process(channel, request, processor)).then(
+    executor.run(() => this.process(channel, request, processor, caller)).then(
       () => this.finishRequest(),
       (error: unknown) => {
         this.finishRequest();
@@ -417,12 +435,13 @@ export class RemotingEndpoint {
    * Runs the processor and answers. Returns a promise only when the processor returned one (it
    * never rejects); processor and hook errors become SYSTEM_ERROR answers.
    */
-  private process(channel: Channel, request: RemotingCommand, processor: RequestProcessor): Promise<void> | undefined {
+  private process(channel: Channel, request: RemotingCommand, processor: RequestProcessor, caller: AclCaller | null): Promise<void> | undefined {
     const context: RequestContext = {
       remoteAddress: channel.remoteAddress,
       channel,
       signal: channel.signal,
       receivedAt: performance.now(),
+      caller,
     };
     let result: ProcessResult | PromiseLike<ProcessResult>;
     try {
@@ -460,7 +479,7 @@ export class RemotingEndpoint {
       return;
     }
     if (request.isOneway()) this.logger.warn(`processor for oneway request code ${request.code} failed`, error);
-    this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+    this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
   }
 
   /** Java answers in the request's opaque with bit 0 set; we also keep the request's header type. */
@@ -473,7 +492,7 @@ export class RemotingEndpoint {
     } catch (error) {
       // The processor built an unencodable response: tell the caller rather than leave it waiting.
       this.logger.error(`response to request code ${request.code} could not be encoded`, error);
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
     }
   }
 
@@ -488,15 +507,4 @@ export class RemotingEndpoint {
 
 function isThenable(value: unknown): value is PromiseLike<ProcessResult> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-/**
- * Java `RemotingHelper.exceptionSimpleDesc`: `<Throwable.toString()>, <top stack frame>`, e.g.
- * `Error: boom, processRequest (file:///app/server.js:10:11)` (docs/protocol.md §6.2).
- */
-export function exceptionSimpleDesc(error: unknown): string {
-  if (!(error instanceof Error)) return `Error: ${String(error)}`;
-  const head = error.message ? `${error.name}: ${error.message}` : error.name;
-  const frame = error.stack?.split('\n').find((line) => line.startsWith('    at '));
-  return frame === undefined ? head : `${head}, ${frame.slice(7)}`;
 }

@@ -18,6 +18,8 @@ export interface RemotingPeerOptions {
   logger?: Logger;
   language?: string;
   version?: number;
+  /** Add the top stack frame (with its file path) to SYSTEM_ERROR remarks. Default false. */
+  remarkStackFrame?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export abstract class RemotingPeer extends EventEmitter<RemotingPeerEvents> {
       defaultExecutor: options.defaultExecutor,
       hooks: options.hooks,
       logger: this.logger,
+      remarkStackFrame: options.remarkStackFrame,
     });
     this.asyncSemaphore = new Semaphore(options.asyncPermits ?? defaultPermits.async);
     this.onewaySemaphore = new Semaphore(options.onewayPermits ?? defaultPermits.oneway);

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { RemotingCommand } from '../protocol/command.js';
 import type { SerializeType } from '../protocol/codes.js';
 import { RemotingError } from '../errors.js';
+import type { AclVerifier } from './acl-verifier.js';
 import { formatAddress } from './address.js';
 import { Channel } from './channel.js';
 import { EngineClosedError, RemotingTooMuchRequestError } from './errors.js';
@@ -37,6 +38,13 @@ export interface RemotingServerOptions {
   logger?: Logger;
   language?: string;
   version?: number;
+  /**
+   * Demand RocketMQ ACL 1.0 signatures: requests that fail the verifier's check get NO_PERMISSION
+   * (16) and never reach a hook or processor (docs/engine-api.md, "Authentication (ACL)").
+   */
+  acl?: AclVerifier;
+  /** Add the top stack frame (with its file path) to SYSTEM_ERROR remarks, for debugging. Default false. */
+  remarkStackFrame?: boolean;
 }
 
 export interface ServerAddress {
@@ -69,6 +77,12 @@ export class RemotingServer extends RemotingPeer {
   constructor(options: RemotingServerOptions = {}) {
     super(options, { async: 64, oneway: 256 });
     this.options = options;
+    this.endpoint.acl = options.acl ?? null;
+  }
+
+  /** The ACL verifier every request passes, if the server has one. */
+  get acl(): AclVerifier | null {
+    return this.endpoint.acl;
   }
 
   /** Connected clients. */
