@@ -5,6 +5,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ApiProvider } from '../../src/index.js';
+import { ServiceHello } from '../../examples/service-hello/contract.js';
+import { serviceHelloImpl } from '../../examples/service-hello/provider.js';
 import { repoRoot } from '../support/repo-root.js';
 
 /*
@@ -162,12 +165,22 @@ console.log(JSON.stringify(out));
   });
 });
 
-test('npx rocket-rpc ls --contract reads a contract module that imports the installed package', async (t) => {
+test('docs/rpc.md’s contracts.js works with the installed package: ls --contract, and call --contract against a provider that cannot list', async (t) => {
   if (skipped(t)) return;
-  await writeFile(
-    path.join(install, 'contracts.js'),
-    `import { defineContract, J, method } from 'rocket-rpc';\nexport const Hello = defineContract('com.acme.Hello', { hi: method([J.long], J.String) });\n`,
-  );
-  const { stdout } = await exec('npm', ['exec', '--no', '--', 'rocket-rpc', 'ls', '--contract', './contracts.js'], { cwd: install });
-  assert.equal(stdout, 'com.acme.Hello\n  String hi(long)\n    public abstract java.lang.String com.acme.Hello.hi(long)\n');
+  const docs = readFileSync(path.join(repoRoot, 'docs', 'rpc.md'), 'utf8');
+  const example = /```js\n(\/\/ contracts\.js\n[^`]*)```/.exec(docs)?.[1];
+  assert.ok(example !== undefined, 'the contracts.js example in docs/rpc.md');
+  await writeFile(path.join(install, 'contracts.js'), example);
+  const listed = await exec('npm', ['exec', '--no', '--', 'rocket-rpc', 'ls', '--contract', './contracts.js'], { cwd: install });
+  assert.match(listed.stdout, /^com\.uext\.remote\.rf\.service\.ServiceHello\n  String sayHello\(String, String\)\n    public abstract java\.lang\.String com\.uext\.remote\.rf\.service\.ServiceHello\.sayHello\(java\.lang\.String,java\.lang\.String\)\n/);
+  // Without a listing, as a Java provider.
+  const provider = new ApiProvider({ host: '127.0.0.1', port: 0, listing: false });
+  provider.register(ServiceHello, serviceHelloImpl);
+  try {
+    const { addr } = await provider.start();
+    const called = await exec('npm', ['exec', '--no', '--', 'rocket-rpc', 'call', addr, 'ServiceHello', 'sayHello', '["a","b"]', '--contract', './contracts.js'], { cwd: install });
+    assert.equal(called.stdout, '"hello a b"\n');
+  } finally {
+    await provider.close();
+  }
 });
