@@ -29,9 +29,9 @@ export async function loadContracts(files: readonly string[]): Promise<AnyContra
     const candidates = Object.values(exports);
     const fallback = exports.default;
     if (typeof fallback === 'object' && fallback !== null && !isContract(fallback)) candidates.push(...Object.values(fallback));
-    const before = found.size;
-    for (const value of candidates) if (isContract(value)) found.add(value);
-    if (found.size === before) throw new CliUsageError(`--contract ${file} exports no contract (a value made by defineContract)`);
+    const contracts = candidates.filter(isContract);
+    if (contracts.length === 0) throw new CliUsageError(`--contract ${file} exports no contract (a value made by defineContract)`);
+    for (const contract of contracts) found.add(contract);
   }
   return [...found];
 }

@@ -27,7 +27,8 @@ commands:
   discover SOURCE      list a service's instances (platform list, DNS, etcd, ZooKeeper) with health
   frame decode|encode  read or write RocketMQ remoting frames (hex / JSON)
 
-run 'rocket-rpc <command> --help' for a command's options`;
+run 'rocket-rpc <command> --help' for a command's options
+exit codes: 0 ok, 1 failed, 2 bad input or usage, 141 stdout closed by its reader`;
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad input or usage; see failure.ts). */
 export async function runCli(argv: string[], io: CliIo = process): Promise<number> {

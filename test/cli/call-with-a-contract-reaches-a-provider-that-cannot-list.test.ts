@@ -186,6 +186,16 @@ test('call --contract: ambiguity and mismatches are one-line usage errors naming
   assert.deepEqual(received, []);
 });
 
+test('several --contract modules: a simple name two contracts share is ambiguous, the full name is not', async () => {
+  const other = path.join(dir, 'other.js');
+  await writeFile(other, `import { defineContract, J, method } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, '.build', 'src', 'index.js')).href)};\nexport const Ledger = defineContract('org.other.Ledger', { balance: method([J.int], J.int) });\n`);
+  const both = ['--contract', contractFile, '--contract', other, '--contract', contractFile];
+  const ambiguous = await cli('call', addr, 'Ledger', 'balance', '[1]', ...both);
+  assert.equal(ambiguous.code, 2);
+  assert.equal(ambiguous.stderr, 'rocket-rpc call: Ledger is ambiguous; give the full interface name, one of: com.acme.Ledger org.other.Ledger\n');
+  assert.deepEqual(await cli('call', addr, LEDGER, 'balance', '[1]', ...both), { code: 0, stdout: '1\n', stderr: '' });
+});
+
 test('a --contract module that cannot be used is a usage error', async () => {
   const empty = path.join(dir, 'empty.js');
   await writeFile(empty, 'export const notAContract = { serviceName: "x" };\n');
