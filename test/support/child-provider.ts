@@ -55,8 +55,9 @@ export class ChildProvider {
     await this.exited;
   }
 
-  async terminate(): Promise<void> {
+  /** SIGTERM by the PID this test started; resolves with the exit code once it has exited. */
+  async terminate(): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    await this.exited;
+    return this.exited;
   }
 }
