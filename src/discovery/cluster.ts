@@ -136,12 +136,17 @@ export class ServiceCluster implements RpcTarget {
       invalidate();
     });
     const onGoingAway = (addr: string): void => this.#providerLeaving(addr);
-    // Several clusters (one per service) commonly share one client: one listener each is expected.
-    client.setMaxListeners(client.getMaxListeners() + 1);
+    // Several clusters (one per service) commonly share one client: one listener each is expected,
+    // so each raises the leak warning's threshold by one (0 means unlimited and stays so).
+    const adjustLimit = (by: number): void => {
+      const limit = client.getMaxListeners();
+      if (limit > 0) client.setMaxListeners(limit + by);
+    };
+    adjustLimit(1);
     client.on('goingAway', onGoingAway);
     this.#stopWatchingClient = () => {
       client.off('goingAway', onGoingAway);
-      client.setMaxListeners(Math.max(10, client.getMaxListeners() - 1));
+      adjustLimit(-1);
     };
     this.#detector?.retain(new Set(this.source.current().instances.map((instance) => instance.id)));
   }
