@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { blipTable, runRollingRestart, summarize } from '../support/rolling-restart.js';
 
 test('rolling restart: three provider processes stopped with SIGTERM one after another under 128 calls in flight, zero failed calls of either kind', async (t) => {
-  const result = await runRollingRestart({ providers: 3, inFlight: 128, delayMs: 5, steadyMs: 1_000 });
+  const result = await runRollingRestart({ providers: 3, inFlight: 128, delayMs: 5, warmupMs: 300, steadyMs: 1_000 });
   const { calls, restarts } = result;
 
   const failed = calls.filter((c) => c.error !== undefined);
