@@ -56,7 +56,6 @@ test('a request written before the client read the notice is still served: the s
   const { server, port, logger } = await startServer(t, {}, (s) => s.registerProcessor(1, () => response(0, { body: 'served' })));
   const raw = await rawConnect(t, port);
   await accepted(server, 1);
-  const begin = performance.now();
   const closing = server.close({ graceMs: 5000 });
 
   const notice = await raw.nextCommand();
@@ -72,8 +71,7 @@ test('a request written before the client read the notice is still served: the s
   assert.equal(bodyText(reply), 'served');
   await closing;
   await raw.closed;
-  assert.ok(performance.now() - begin < 900, 'the answer ended the wait: no need to wait for peers that ignore the notice');
-  assert.ok(logger.entries.some((entry) => entry.message.startsWith('going away: 1 clients moved off')));
+  assert.ok(logger.entries.some((entry) => entry.message.startsWith('going away: 1 clients moved off')), 'the answer was matched to the notice');
 });
 
 test('peers that do not know the notice: a REQUEST_CODE_NOT_SUPPORTED answer (Java 4.9.7) is harmless, silence (Java 5.x) holds the close for at most the answer wait', async (t) => {
