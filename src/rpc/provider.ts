@@ -157,10 +157,15 @@ export class ApiProvider {
   }
 
   /**
-   * Removes the registry entries first (consumers stop picking this provider), then closes the
-   * server if the provider created it, waiting for in-flight calls up to `graceMs`.
+   * Graceful close. When the provider created its server: it stops accepting and sends connected
+   * consumers the going-away notice first (they stop routing new calls here at once), then the
+   * registry entries are removed (consumers that learn of providers from the registry drop it),
+   * then in-flight calls finish and the server closes, all within `graceMs`. A server passed in
+   * is yours to close: only the registry entries are removed.
    */
   async close(options?: CloseOptions): Promise<void> {
+    // close() below waits for the clients' answers (it takes the same step); no need to here.
+    if (this.ownsServer) void this.server.goAway(options);
     const results = await Promise.allSettled(this.registrations.map((registration) => registration.deregister()));
     for (const result of results) {
       if (result.status === 'rejected') this.logger.warn('deregistration failed; the registry drops the entry when its lease or session expires', result.reason);

@@ -256,12 +256,12 @@ export class RemotingEndpoint {
     } catch (error) {
       // Not encodable (e.g. a code outside the ROCKETMQ header's 16 bits): nothing was sent.
       this.pending.take(opaque);
-      call.fail(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error }));
+      call.fail(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error, unsent: true }));
       return promise;
     }
     if (!written) {
       this.pending.take(opaque);
-      call.fail(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+      call.fail(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr), unsent: true }));
     }
     return promise;
   }
@@ -299,7 +299,7 @@ export class RemotingEndpoint {
       }
       if (!written) {
         onWriteEnded?.();
-        settle(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+        settle(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr), unsent: true }));
         return;
       }
       if (deadline === undefined) return;

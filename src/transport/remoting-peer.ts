@@ -8,6 +8,11 @@ import { Semaphore } from './semaphore.js';
 
 export interface RemotingPeerEvents {
   channel: [event: ChannelEvent];
+  /**
+   * Client only: the server at `addr` sent its going-away notice (it is closing gracefully). The
+   * connection takes no new calls; calls in flight on it still complete.
+   */
+  goingAway: [addr: string];
 }
 
 export interface RemotingPeerOptions {
