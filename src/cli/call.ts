@@ -77,7 +77,7 @@ function parseAttachments(pairs: string[]): Map<string, string> {
 }
 
 /** Each argument's JSON text, numbers kept exactly as typed (longs beyond 2^53 included). */
-function argumentTexts(argsJson: string): string[] {
+export function argumentTexts(argsJson: string): string[] {
   let parsed: unknown;
   try {
     parsed = parseLossless(argsJson);
@@ -96,7 +96,7 @@ function prettyJson(body: string): string {
   }
 }
 
-function checkedSignature(signature: string, service: string): string {
+export function checkedSignature(signature: string, service: string): string {
   const parsed = parseMethodSignature(signature);
   if (parsed === null) throw new CliUsageError(`METHOD is not a Java Method#toString() signature: ${signature}`);
   if (parsed.declaringClass !== service) throw new CliUsageError(`the signature declares ${parsed.declaringClass}, not ${service}`);
@@ -104,7 +104,7 @@ function checkedSignature(signature: string, service: string): string {
 }
 
 /** Finds the signature of `name` in the provider's listing; overloads are told apart by argument count. */
-async function resolveByName(generic: GenericService, addr: string, service: string, name: string, argCount: number, options: CallOptions): Promise<string> {
+export async function resolveByName(generic: GenericService, addr: string, service: string, name: string, argCount: number, options: CallOptions): Promise<string> {
   let methods: MethodDescription[];
   try {
     const listing = await generic.listServices(options);
