@@ -19,7 +19,8 @@ options:
   --timeout MS       call timeout (default 3000)
   --oneway           send oneway (void methods); prints nothing
   --attach NAME=VAL  string attachment (repeatable), e.g. --attach traceId=abc
-  --raw              print the answer body exactly as received`;
+  --raw              print the answer body exactly as received
+  --json             print {"addr","service","method","elapsedMs","result"} (method: the Java signature)`;
 
 /** \`rocket-rpc call\`. */
 export async function callCommand(args: string[], io: CliIo): Promise<number> {
@@ -36,7 +37,12 @@ export async function callCommand(args: string[], io: CliIo): Promise<number> {
   try {
     const generic = consumer.generic();
     const signature = methodArg.includes('(') ? checkedSignature(methodArg, service) : await resolveByName(generic, addr, service, methodArg, argTexts.length, options);
+    const started = performance.now();
     const body = await generic.invokeJson(service, signature, argTexts, { ...options, oneway: values.oneway === true });
+    if (values.json) {
+      io.stdout.write(callJson(addr, service, signature, performance.now() - started, body) + '\n');
+      return 0;
+    }
     if (values.oneway) return 0;
     io.stdout.write((body === null ? 'null' : values.raw ? body : prettyJson(body)) + '\n');
     return 0;
@@ -54,6 +60,7 @@ function parseCliArgs(args: string[]) {
         oneway: { type: 'boolean' },
         attach: { type: 'string', multiple: true },
         raw: { type: 'boolean' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,6 +93,19 @@ export function argumentTexts(argsJson: string): string[] {
   }
   if (!Array.isArray(parsed)) throw new CliUsageError(`ARGS_JSON must be a JSON array of the arguments, e.g. '["a","b"]'`);
   return parsed.map((arg) => stringifyLossless(arg) ?? 'null');
+}
+
+/** The `--json` document; the result stays lossless (longs beyond 2^53 as sent). */
+function callJson(addr: string, service: string, method: string, elapsedMs: number, body: string | null): string {
+  let result: unknown = null;
+  if (body !== null) {
+    try {
+      result = parseLossless(body);
+    } catch {
+      result = body;
+    }
+  }
+  return stringifyLossless({ addr, service, method, elapsedMs: Math.round(elapsedMs * 1000) / 1000, result }, null, 2) ?? 'null';
 }
 
 function prettyJson(body: string): string {

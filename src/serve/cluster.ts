@@ -62,6 +62,10 @@ export async function serveCluster(options: ClusterOptions): Promise<RunningClus
     const config: WorkerConfig = { ...base, ...(metrics === undefined ? {} : { metrics }) };
     const worker = cluster.fork({ [WORKER_CONFIG_ENV]: JSON.stringify(config) });
     live.set(index, worker);
+    // IPC to a worker that is exiting fails with EPIPE; its 'exit' follows and is what counts.
+    worker.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_IPC_CHANNEL_CLOSED') logger.warn(`worker ${index + 1}: ${error.message}`);
+    });
     return new Promise((resolve, reject) => {
       let serving = false;
       worker.on('message', (message: unknown) => {
@@ -117,8 +121,8 @@ export async function serveCluster(options: ClusterOptions): Promise<RunningClus
               clearTimeout(timer);
               resolve();
             });
-            if (worker.isConnected()) worker.send(STOP);
-            else worker.process.kill('SIGKILL');
+            if (!worker.isConnected()) worker.process.kill('SIGKILL');
+            else worker.send(STOP, (error: Error | null) => error !== null && worker.process.kill('SIGKILL'));
           }),
       ),
     );
