@@ -112,7 +112,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     serializeType: serialize === 'json' ? SerializeType.JSON : SerializeType.ROCKETMQ,
     ...(tls === undefined ? {} : { tls }),
   }));
-  const consumers = rpc ? clients.map((client) => new ApiConsumer({ client })) : [];
+  const consumers = rpc ? clients.map((client) => new ApiConsumer({ client, target: addr })) : [];
   try {
     let call: Call;
     let request: string;
