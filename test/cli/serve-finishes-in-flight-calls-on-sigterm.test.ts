@@ -72,6 +72,21 @@ test('a second signal exits at once with 128+signal, without waiting for the in-
   assert.ok(!server.stdout.some((line) => line.startsWith('module closed')), 'the forced exit skips the module’s close');
 });
 
+test('--drain-ms: after SIGTERM health probes answer SYSTEM_BUSY while calls are still served', async () => {
+  const server = serve(serveFixture, '--host', '127.0.0.1', '--port', '0', '--drain-ms', '60000', '--grace-ms', '1000');
+  const addr = await server.serving();
+  const ops = consumer(addr).proxy(Ops);
+  assert.equal((await cli('ping', addr, '-c', '1')).code, 0);
+  server.signal('SIGTERM');
+  await server.line(/SIGTERM, stopping/);
+  const draining = await cli('ping', addr, '-c', '1');
+  assert.equal(draining.code, 1);
+  assert.match(draining.out, /seq=1 SYSTEM_BUSY/);
+  assert.equal(await ops.pid(), server.child.pid);
+  server.signal('SIGTERM');
+  assert.equal((await server.exited).code, 143);
+});
+
 test('a setup-function module serves what it registered', async () => {
   const server = serve(path.join(repoRoot, '.build', 'examples', 'serve', 'setup-function.js'), '--host', '127.0.0.1', '--port', '0');
   const addr = await server.serving();
