@@ -11,11 +11,12 @@ export interface ServiceEntry {
   readonly options?: RegisterOptions;
 }
 
-/** Provider options a module may set; listening, TLS and registration come from the command line. */
-export type ModuleProviderOptions = Pick<ApiProviderOptions, 'executor' | 'listing' | 'logger'> & {
-  /** Server options other than address and TLS (idle time, hooks such as an ACL check…). */
-  readonly serverOptions?: NonNullable<ApiProviderOptions['serverOptions']>;
-};
+/**
+ * Provider options a module may set (executors, listing, logger, server hooks, access control…):
+ * every `ApiProviderOptions` field except where to listen and what to register, which come from
+ * the command line. TLS from the command line is added to `serverOptions`.
+ */
+export type ModuleProviderOptions = Omit<ApiProviderOptions, 'server' | 'host' | 'port' | 'registrations'>;
 
 /**
  * What `rocket-rpc serve MODULE` runs. The module's default export is either this object or a
