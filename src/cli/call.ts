@@ -24,7 +24,8 @@ options:
   --timeout MS       call timeout (default 3000)
   --oneway           send oneway (void methods); prints nothing
   --attach NAME=VAL  string attachment (repeatable), e.g. --attach traceId=abc
-  --raw              print the answer body exactly as received`;
+  --raw              print the answer body exactly as received
+  --json             print {"addr","service","method","elapsedMs","result"} (method: the Java signature)`;
 
 /** \`rocket-rpc call\`. */
 export async function callCommand(args: string[], io: CliIo): Promise<number> {
@@ -46,7 +47,12 @@ export async function callCommand(args: string[], io: CliIo): Promise<number> {
       const signature = methodArg.includes('(') ? checkedSignature(methodArg, service) : await resolveByName(generic, addr, service, methodArg, argTexts.length, options);
       call = { service, signature, argTexts };
     }
+    const started = performance.now();
     const body = await generic.invokeJson(call.service, call.signature, call.argTexts, { ...options, oneway: values.oneway === true });
+    if (values.json) {
+      io.stdout.write(callJson(addr, call.service, call.signature, performance.now() - started, body) + '\n');
+      return 0;
+    }
     if (values.oneway) return 0;
     io.stdout.write((body === null ? 'null' : values.raw ? body : prettyJson(body)) + '\n');
     return 0;
@@ -65,6 +71,7 @@ function parseCliArgs(args: string[]) {
         attach: { type: 'string', multiple: true },
         raw: { type: 'boolean' },
         contract: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -88,7 +95,7 @@ function parseAttachments(pairs: string[]): Map<string, string> {
 }
 
 /** Each argument's JSON text, numbers kept exactly as typed (longs beyond 2^53 included). */
-function argumentTexts(argsJson: string): string[] {
+export function argumentTexts(argsJson: string): string[] {
   let parsed: unknown;
   try {
     parsed = parseLossless(argsJson);
@@ -99,6 +106,19 @@ function argumentTexts(argsJson: string): string[] {
   return parsed.map((arg) => stringifyLossless(arg) ?? 'null');
 }
 
+/** The `--json` document; the result stays lossless (longs beyond 2^53 as sent). */
+function callJson(addr: string, service: string, method: string, elapsedMs: number, body: string | null): string {
+  let result: unknown = null;
+  if (body !== null) {
+    try {
+      result = parseLossless(body);
+    } catch {
+      result = body;
+    }
+  }
+  return stringifyLossless({ addr, service, method, elapsedMs: Math.round(elapsedMs * 1000) / 1000, result }, null, 2) ?? 'null';
+}
+
 function prettyJson(body: string): string {
   try {
     return stringifyLossless(parseLossless(body), null, 2) ?? body;
@@ -107,7 +127,7 @@ function prettyJson(body: string): string {
   }
 }
 
-function checkedSignature(signature: string, service: string): string {
+export function checkedSignature(signature: string, service: string): string {
   const parsed = parseMethodSignature(signature);
   if (parsed === null) throw new CliUsageError(`METHOD is not a Java Method#toString() signature: ${signature}`);
   if (parsed.declaringClass !== service) throw new CliUsageError(`the signature declares ${parsed.declaringClass}, not ${service}`);
@@ -115,7 +135,7 @@ function checkedSignature(signature: string, service: string): string {
 }
 
 /** Finds the signature of `name` in the provider's listing; overloads are told apart by argument count. */
-async function resolveByName(generic: GenericService, addr: string, service: string, name: string, argCount: number, options: CallOptions): Promise<string> {
+export async function resolveByName(generic: GenericService, addr: string, service: string, name: string, argCount: number, options: CallOptions): Promise<string> {
   let methods: MethodDescription[];
   try {
     const listing = await generic.listServices(options);

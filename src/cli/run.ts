@@ -16,6 +16,9 @@ const subcommands: Record<string, () => Promise<Subcommand>> = {
   demo: async () => (await import('./demo.js')).demoCommand,
   frame: async () => (await import('./frame.js')).frameCommand,
   discover: async () => (await import('./discover.js')).discoverCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+  ping: async () => (await import('./ping.js')).pingCommand,
+  bench: async () => (await import('./bench.js')).benchCommand,
 };
 
 const USAGE = `usage: rocket-rpc <command> [options]
@@ -26,6 +29,9 @@ commands:
   demo                 run the provider/consumer demo on loopback
   discover SOURCE      list a service's instances (platform list, DNS, etcd, ZooKeeper) with health
   frame decode|encode  read or write RocketMQ remoting frames (hex / JSON)
+  serve MODULE         run the providers a module defines (TLS, registration, workers, graceful stop)
+  ping ADDR            health-probe round trips (code 9000), like ping
+  bench ADDR           load run against any remoting server: calls/s, p50/p99/max, errors by code
 
 run 'rocket-rpc <command> --help' for a command's options
 exit codes: 0 ok, 1 failed, 2 bad input or usage, 141 stdout closed by its reader`;
