@@ -412,7 +412,6 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     }
     const answered = counts.outcomes.answer;
     if ((answered['TIMEOUT'] ?? 0) > 0) failures.push(`${answered['TIMEOUT']} calls answered at once timed out`);
-    if ((counts.outcomes.late['ok'] ?? 0) > 0) failures.push(`${counts.outcomes.late['ok']} calls answered after their timeout succeeded`);
     for (const type of ['Timeout', 'Immediate', 'TCPWRAP', 'TCPSERVERWRAP', 'WRITEWRAP', 'SHUTDOWNWRAP']) {
       const left = (end.live[type] ?? 0) - (baseline.live[type] ?? 0);
       if (left > 0) failures.push(`${left} ${type} resources left after close`);
