@@ -179,8 +179,8 @@ function decodeOneByOne(stream: Buffer, maxFrameLength: number): { commands: str
       at += 4 + length;
     }
   } catch (error) {
-    if (error instanceof ProtocolError) return { commands, reason: error.reason, rest: 0 };
-    throw error;
+    typedOutcome(error, (e) => e instanceof ProtocolError);
+    return { commands, reason: (error as ProtocolError).reason, rest: 0 };
   }
   return { commands, reason: null, rest: stream.length - at };
 }
