@@ -2,7 +2,8 @@
  * The bounded version of `npm run bench -- soak` (bench/soak/engine-soak.ts): 20 000 calls over
  * loopback sockets, sync/async/oneway and both header types, ~10 % answered after their timeout and
  * connections killed mid-flight from both sides. Every call must end (as planned, with a typed
- * outcome) within its timeout + 50 ms (plus the longest event-loop stall of this shared machine),
+ * outcome) within its timeout + 50 ms (plus however long the event loop was stalled over its deadline
+ * on this shared machine),
  * and afterwards no pending call, timer or socket may be left, with the heap back within 5 MiB.
  */
 import { test } from 'node:test';
@@ -37,7 +38,8 @@ test('20 000 calls with late answers and killed connections all end in time and 
   assert.ok((counts.outcomes.answer['CONNECTION_CLOSED'] ?? 0) > 0, 'kills ended calls in flight on the killed connection');
 
   // Timeouts are precise; nothing is left once the engine is closed.
-  assert.ok(counts.maxTimeoutOvershootMs <= 50 + counts.loopDelayMaxMs, `timed-out calls ended up to ${counts.maxTimeoutOvershootMs} ms late (loop stall ${counts.loopDelayMaxMs} ms)`);
+  // Later than that only while this process's event loop was stalled (a shared machine) for as long.
+  assert.equal(counts.unexplainedOvershootViolations, 0, `calls ended up to ${counts.maxOvershootMs} ms after their timeout, ${counts.maxUnexplainedOvershootMs} ms of it not a stall`);
   assert.equal(report.afterCalls.clientPending, 0);
   assert.equal(report.end.live['Timeout'] ?? 0, report.baseline.live['Timeout'] ?? 0);
   assert.equal(report.end.live['TCPWRAP'] ?? 0, report.baseline.live['TCPWRAP'] ?? 0);
