@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
 import { settledHeapUsed } from './soak/process-state.js';
-import { DEFAULT_FUZZ_OPTIONS, runFuzz, type FuzzStats } from './fuzz/fuzzer.js';
+import { DEFAULT_FUZZ_OPTIONS, fuzzCoverage, runFuzz, type FuzzStats } from './fuzz/fuzzer.js';
 import { allTargets } from './fuzz/targets.js';
 
 // .build/bench/fuzz.js → the repository root.
@@ -31,11 +31,15 @@ if (targets.length === 0) throw new Error(`no target among ${names?.join(',')}; 
 
 const heapBefore = await settledHeapUsed();
 const results: FuzzStats[] = [];
+const useCoverage = !argv.includes('--no-coverage');
+const coverage = useCoverage ? fuzzCoverage() : undefined;
+coverage?.start();
 for (const target of targets) {
   const share = Math.ceil(inputs / targets.length);
   console.error(`  ${target.name}: ${share.toLocaleString('en-US')} inputs…`);
-  results.push(runFuzz(target, { inputs: share, seed, coverage: !argv.includes('--no-coverage') }));
+  results.push(runFuzz(target, { inputs: share, seed, coverage: useCoverage }, coverage));
 }
+coverage?.stop();
 const heapAfter = await settledHeapUsed();
 
 const rows: ReportRow[] = results.map((stats) => {

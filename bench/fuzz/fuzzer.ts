@@ -109,12 +109,21 @@ function attribute(target: FuzzTarget, coverage: CoverageFeedback, batch: Buffer
   attribute(target, coverage, batch.slice(half), inRight, corpus, maxCorpus);
 }
 
-export function runFuzz(target: FuzzTarget, partial: Partial<FuzzOptions> = {}): FuzzStats {
+/** The coverage reader for the fuzzer's watched code (start it once per process, see CoverageFeedback.reset). */
+export function fuzzCoverage(): CoverageFeedback {
+  return new CoverageFeedback(watched);
+}
+
+/**
+ * Fuzzes one target. `shared`: a started coverage reader used across targets (reset here);
+ * without it, and with `options.coverage`, the run starts and stops its own.
+ */
+export function runFuzz(target: FuzzTarget, partial: Partial<FuzzOptions> = {}, shared?: CoverageFeedback): FuzzStats {
   const options = { ...DEFAULT_FUZZ_OPTIONS, ...partial };
   const corpus: Buffer[] = [...target.seeds];
   const outcomes: Record<string, number> = {};
   const findings = new Map<string, Finding>();
-  const coverage = options.coverage ? new CoverageFeedback(watched) : null;
+  const coverage = !options.coverage ? null : (shared ?? fuzzCoverage());
   let maxInputMs = 0;
   let largestInput = 0;
   const began = performance.now();
@@ -139,14 +148,15 @@ export function runFuzz(target: FuzzTarget, partial: Partial<FuzzOptions> = {}):
     }
   };
 
-  coverage?.start();
+  if (shared === undefined) coverage?.start();
+  else coverage?.reset();
   try {
     for (const seed of target.seeds) check(seed);
     coverage?.takeFresh();
     let batch: Buffer[] = [];
     fc.assert(
       fc.property(planArbitrary, (plan) => {
-        const input = applyPlan(corpus[plan.pick % corpus.length]!, plan, corpus, target.frameOffset);
+        const input = applyPlan(corpus[plan.pick % corpus.length]!, plan, corpus, target.frameOffset, target.textOffset);
         check(input);
         if (coverage !== null) {
           batch.push(input);
@@ -162,7 +172,7 @@ export function runFuzz(target: FuzzTarget, partial: Partial<FuzzOptions> = {}):
       { numRuns: options.inputs, seed: options.seed },
     );
   } finally {
-    coverage?.stop();
+    if (shared === undefined) coverage?.stop();
   }
   return {
     target: target.name,

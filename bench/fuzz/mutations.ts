@@ -35,6 +35,13 @@ export interface MutationPlan {
    * body keeps its size, so the header decoders see the edits.
    */
   fixLengths: boolean;
+  /**
+   * For an input that is a JSON array of strings (argsJsonJson): apply the edits to element
+   * `element` (modulo the length) and write the array back, so the edits reach the argument's own
+   * decoder instead of mostly breaking the outer array.
+   */
+  inner: boolean;
+  element: number;
 }
 
 const INTERESTING_BYTES = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x3a, 0x2c, 0x2d, 0x30, 0x39, 0x65, 0x2e, 0x20, 0x0a];
@@ -89,6 +96,8 @@ export const planArbitrary: fc.Arbitrary<MutationPlan> = fc.record({
   pick: fc.nat(),
   mutations: fc.array(mutationArbitrary, { minLength: 1, maxLength: 6 }),
   fixLengths: fc.boolean(),
+  inner: fc.boolean(),
+  element: fc.nat(),
 });
 
 /** Largest input the mutations produce; bigger results are cut (keeps every input small and fast). */
@@ -98,7 +107,11 @@ export const MAX_INPUT_LENGTH = 8192;
  * Applies `plan` to `base`. `frameOffset` is where the frame's length word sits (null: the input
  * has no frame, and length and serialize-type edits do nothing).
  */
-export function applyPlan(base: Buffer, plan: MutationPlan, corpus: readonly Buffer[], frameOffset: number | null): Buffer {
+export function applyPlan(base: Buffer, plan: MutationPlan, corpus: readonly Buffer[], frameOffset: number | null, textOffset: number | null = null): Buffer {
+  if (plan.inner && textOffset !== null) {
+    const inner = mutateElement(base, plan, corpus, textOffset);
+    if (inner !== null) return inner;
+  }
   let bytes: Buffer = Buffer.from(base);
   const bodyLength = frameOffset === null || base.length < frameOffset + 8 ? -1 : base.length - frameOffset - 8 - (base.readUInt32BE(frameOffset + 4) & 0xffffff);
   const start = frameOffset ?? 0;
@@ -161,6 +174,22 @@ export function applyPlan(base: Buffer, plan: MutationPlan, corpus: readonly Buf
     if (bodyLength >= 0 && headerLength >= 0) bytes.writeUIntBE(headerLength, frameOffset + 5, 3);
   }
   return bytes;
+}
+
+/** Mutates one element of the JSON array of strings at `base[textOffset…]`; null when it is not one. */
+function mutateElement(base: Buffer, plan: MutationPlan, corpus: readonly Buffer[], textOffset: number): Buffer | null {
+  let elements: unknown;
+  try {
+    elements = JSON.parse(base.toString('utf8', textOffset));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(elements) || elements.length === 0 || !elements.every((element) => typeof element === 'string')) return null;
+  const strings = elements as string[];
+  const index = plan.element % strings.length;
+  const edited = applyPlan(Buffer.from(strings[index]!, 'utf8'), { ...plan, inner: false }, corpus, null);
+  strings[index] = edited.toString('utf8');
+  return Buffer.concat([base.subarray(0, textOffset), Buffer.from(JSON.stringify(strings), 'utf8')]);
 }
 
 function insert(bytes: Buffer, at: number, piece: Uint8Array): Buffer {

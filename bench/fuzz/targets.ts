@@ -39,6 +39,8 @@ export interface FuzzTarget {
   readonly seeds: readonly Buffer[];
   /** Where a frame's length word sits in the input (mutations lie about lengths there), or null. */
   readonly frameOffset: number | null;
+  /** Where a JSON array of strings starts in the input (mutations may edit one element), or null. */
+  readonly textOffset: number | null;
   /** Runs one input; returns the outcome (`ok` or the typed error's code/reason) or throws FuzzViolation. */
   run(input: Buffer): string;
 }
@@ -94,6 +96,7 @@ export function frameTarget(vectorsFile: string): FuzzTarget {
     name: 'frame',
     seeds: loadVectors(vectorsFile).map((vector) => Buffer.from(vector.frameHex, 'hex')),
     frameOffset: 0,
+    textOffset: null,
     run(input) {
       let command: RemotingCommand;
       try {
@@ -126,6 +129,7 @@ export function streamTarget(vectorsFile: string): FuzzTarget {
     name: 'stream',
     seeds,
     frameOffset: 2,
+    textOffset: null,
     run(input) {
       if (input.length < 2) return 'short';
       const maxFrameLength = STREAM_LIMITS[input[1]! % STREAM_LIMITS.length]!;
@@ -245,6 +249,7 @@ export function argsTarget(vectorsFile: string): FuzzTarget {
     name: 'args',
     seeds: argsSeeds(vectorsFile),
     frameOffset: null,
+    textOffset: 1,
     run(input) {
       if (input.length === 0) return 'short';
       const m = ARGS_METHODS[input[0]! % ARGS_METHODS.length]!;

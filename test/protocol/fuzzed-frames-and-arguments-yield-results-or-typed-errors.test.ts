@@ -6,21 +6,25 @@
  * `ProtocolError`, or an `InvalidArgumentError` with code INVALID_ARGUMENT), quickly, no larger than
  * its input. Then every input kept in test/fixtures/fuzz/ (earlier findings) is replayed.
  */
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runFuzz } from '../../bench/fuzz/fuzzer.js';
+import { fuzzCoverage, runFuzz } from '../../bench/fuzz/fuzzer.js';
 import { allTargets, FuzzViolation, type FuzzTarget } from '../../bench/fuzz/targets.js';
 import { repoRoot } from '../support/repo-root.js';
 import { vectorsFile } from '../support/java-vectors.js';
 
 const targets = allTargets(vectorsFile);
 const findingsDir = path.join(repoRoot, 'test', 'fixtures', 'fuzz');
+// One coverage session for the file: restarting V8's precise coverage loses most block ranges.
+const coverage = fuzzCoverage();
+before(() => coverage.start());
+after(() => coverage.stop());
 
 for (const target of targets) {
   test(`${target.name}: 3 000 coverage-guided mutated inputs give a valid result or a typed error, nothing else`, () => {
-    const stats = runFuzz(target, { inputs: 3000, seed: 0x7e57, batchSize: 250 });
+    const stats = runFuzz(target, { inputs: 3000, seed: 0x7e57, batchSize: 250 }, coverage);
     assert.deepEqual(stats.findings, [], `findings (minimized inputs as hex): ${JSON.stringify(stats.findings, null, 2)}`);
     const total = Object.values(stats.outcomes).reduce((a, b) => a + b, 0);
     assert.equal(total, 3000 + target.seeds.length);
