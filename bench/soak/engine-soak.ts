@@ -109,6 +109,8 @@ export interface SoakCounts {
   unexplainedOvershootViolations: number;
   /** The largest overshoot left after subtracting that stall, ms. */
   maxUnexplainedOvershootMs: number;
+  /** Those calls by `mode/fate/outcome`. */
+  unexplainedByKind: Record<string, number>;
   /** Lines the client and server logged at error level (a processor or engine failure). */
   errorsLogged: number;
   durationMs: number;
@@ -247,6 +249,7 @@ function emptyCounts(): SoakCounts {
     loopDelayP99Ms: 0,
     unexplainedOvershootViolations: 0,
     maxUnexplainedOvershootMs: Number.NEGATIVE_INFINITY,
+    unexplainedByKind: {},
     errorsLogged: 0,
     durationMs: 0,
   };
@@ -285,10 +288,10 @@ async function runRound(options: SoakOptions, calls: number, seed: number, onPro
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   /** Deadlines and ends of the calls that ended more than allowedOvershootMs late, checked against the stalls at the end. */
-  const late: Array<[deadline: number, end: number]> = [];
+  const late: Array<[deadline: number, end: number, kind: string]> = [];
   const began = performance.now();
 
-  const record = (fate: Fate, outcome: Outcome, start: number, timeoutMs: number): void => {
+  const record = (mode: Mode, fate: Fate, outcome: Outcome, start: number, timeoutMs: number): void => {
     const end = performance.now();
     const elapsed = end - start;
     const byOutcome = counts.outcomes[fate];
@@ -298,7 +301,7 @@ async function runRound(options: SoakOptions, calls: number, seed: number, onPro
     if (outcome === 'TIMEOUT' && overshoot > counts.maxTimeoutOvershootMs) counts.maxTimeoutOvershootMs = overshoot;
     if (overshoot > options.allowedOvershootMs) {
       counts.overshootViolations++;
-      late.push([start + timeoutMs, end]);
+      late.push([start + timeoutMs, end, `${mode}/${fate}/${outcome}`]);
     }
     ended++;
     if (onProgress !== undefined && ended % (options.progressEvery ?? 100_000) === 0) onProgress(ended, performance.now() - began);
@@ -345,7 +348,7 @@ async function runRound(options: SoakOptions, calls: number, seed: number, onPro
     } catch (error) {
       outcome = outcomeOf(error);
     }
-    record(fate, outcome, start, timeoutMs);
+    record(mode, fate, outcome, start, timeoutMs);
   };
 
   const lane = async (slot: ClientSlot): Promise<void> => {
@@ -363,10 +366,13 @@ async function runRound(options: SoakOptions, calls: number, seed: number, onPro
   // Each sample is the time between two runs of the histogram's timer: its resolution is included.
   counts.loopDelayMaxMs = Math.max(0, loopDelay.max / 1e6 - 10);
   counts.loopDelayP99Ms = Math.max(0, loopDelay.percentile(99) / 1e6 - 10);
-  for (const [deadline, end] of late) {
+  for (const [deadline, end, kind] of late) {
     const unexplained = end - deadline - stalls.worstBetween(deadline, end);
     if (unexplained > counts.maxUnexplainedOvershootMs) counts.maxUnexplainedOvershootMs = unexplained;
-    if (unexplained > options.allowedOvershootMs) counts.unexplainedOvershootViolations++;
+    if (unexplained > options.allowedOvershootMs) {
+      counts.unexplainedOvershootViolations++;
+      counts.unexplainedByKind[kind] = (counts.unexplainedByKind[kind] ?? 0) + 1;
+    }
   }
 
   const afterCalls = {

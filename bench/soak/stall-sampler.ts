@@ -29,7 +29,12 @@ export class StallSampler {
     this.timer = null;
   }
 
-  /** The longest lateness recorded by a tick that ran between `from` and `to` (performance.now() times), ms. */
+  /**
+   * The longest lateness the loop showed over `[from, to]` (performance.now() times), ms: the ticks
+   * from the first at or after `from` up to and including the first at or after `to`. That last
+   * tick matters: after a stall the loop first runs what is due (the deadline, ending the call) and
+   * the work that follows, and only then the sampler, whose lateness covers the whole stretch.
+   */
   worstBetween(from: number, to: number): number {
     // Ticks are recorded in time order: binary search for the first one at or after `from`.
     let low = 0;
@@ -40,8 +45,10 @@ export class StallSampler {
       else high = mid;
     }
     let worst = 0;
-    // The tick that ends a stall runs just after the stall, with the stalled call: look one interval on.
-    for (let i = low; i < this.count && this.times[i]! <= to + 2 * INTERVAL_MS; i++) worst = Math.max(worst, this.lags[i]!);
+    for (let i = low; i < this.count; i++) {
+      worst = Math.max(worst, this.lags[i]!);
+      if (this.times[i]! >= to) break;
+    }
     return worst;
   }
 
