@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
@@ -72,6 +72,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
   private flushedEarly = false;
   private closedFlag = false;
   private readonly abortController = new AbortController();
+  private signalShared = false;
   private readonly emitCommand: (command: RemotingCommand) => void;
   private commandHandler: ((command: RemotingCommand) => void) | null = null;
 
@@ -102,9 +103,18 @@ export class Channel extends EventEmitter<ChannelEvents> {
     this.commandHandler = handler;
   }
 
-  /** Aborted when the channel closes; processors use it to stop work nobody will read. */
+  /**
+   * Aborted when the channel closes; processors use it to stop work nobody will read. Every
+   * request in progress on the connection may listen to it, so Node's leak warning (at 10
+   * listeners) would fire on a busy connection: it is switched off for this signal on first use.
+   */
   get signal(): AbortSignal {
-    return this.abortController.signal;
+    const signal = this.abortController.signal;
+    if (!this.signalShared) {
+      this.signalShared = true;
+      setMaxListeners(0, signal);
+    }
+    return signal;
   }
 
   get closed(): boolean {
