@@ -14,7 +14,10 @@
  * CPU per call, and the proxy's cost: 1 − rpc/engine throughput (target: under 25 %), and the
  * same judged by CPU time per call on the busier side ("cpu cost", steadier on a shared machine).
  *
- * Run: npm run bench -- rpc [--quick]
+ * Then the payload matrix (bench/rpc-payload-matrix.ts): echo calls with real payloads, both header
+ * types, against raw engine calls carrying the same bytes.
+ *
+ * Run: npm run bench -- rpc [--quick] [--no-payloads | --payloads-only] [matrix options, see rpc-payload-matrix.ts]
  *  or: npx tsc -p tsconfig.test.json && node .build/bench/rpc.js [--quick] [--no-pin] [--duration=MS] [--rounds=N]
  */
 import os from 'node:os';
@@ -24,6 +27,7 @@ import { ApiConsumer, ApiProvider, buildSeedRequest, defineContract, encodeArgsJ
 import { median } from './common/measure.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
 import { pinSelf } from './common/pin.js';
+import { runPayloadMatrix } from './rpc-payload-matrix.js';
 
 const ServiceHello = defineContract('com.uext.remote.rf.service.ServiceHello', {
   sayHello: method([J.String, J.String], J.String),
@@ -75,7 +79,7 @@ function parseOptions(argv: readonly string[]): Options {
     return number;
   };
   for (const arg of argv) {
-    if (arg.startsWith('--') && !['--quick', '--no-pin'].includes(arg) && !/^--(duration|warmup|rounds)=/.test(arg)) throw new Error(`unknown option ${arg}`);
+    if (arg.startsWith('--') && !['--quick', '--no-pin', '--no-payloads', '--payloads-only'].includes(arg) && !/^--(duration|warmup|rounds|cases|headers)=/.test(arg)) throw new Error(`unknown option ${arg}`);
   }
   return {
     quick,
@@ -93,6 +97,14 @@ async function main(argv: readonly string[]): Promise<void> {
   const options = parseOptions(argv);
   const pinned = options.pin && os.cpus().length >= 2 && pinSelf(0);
   if (options.pin && !pinned) console.error('warning: could not pin to cores (taskset missing or fewer than 2 cores); running unpinned');
+  if (!argv.includes('--payloads-only')) await runSayHello(options, pinned);
+  if (!argv.includes('--no-payloads')) {
+    console.log('');
+    await runPayloadMatrix(argv, pinned);
+  }
+}
+
+async function runSayHello(options: Options, pinned: boolean): Promise<void> {
   const server = await CpuReportingChild.start(fileURLToPath(import.meta.url), ['--serve'], pinned);
   const addr = `127.0.0.1:${server.port}`;
   const client = new RemotingClient();

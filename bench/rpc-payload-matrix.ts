@@ -1,5 +1,5 @@
 /**
- * RPC payload benchmark: one echo method per payload kind, through the typed proxy and
+ * The payload matrix of `npm run bench -- rpc`: one echo method per payload kind, through the typed proxy and
  * `ApiProvider`, against a raw engine call that carries the very same request ext fields and gets
  * the very same response body (prebuilt, answered by a bare processor), in the same run, with both
  * header types. 128 calls in flight on one connection; the server runs in a child process pinned
@@ -8,15 +8,14 @@
  * Payloads: a small String (`"hello"`), 1 KiB and 64 KiB Strings, 1 KiB and 64 KiB byte[], a POJO
  * of ten fields holding a list of ten POJOs, and a long/BigDecimal-heavy POJO.
  *
- * Run: npm run bench -- rpc-payloads [--quick] [--cases=string-1k,bytes-64k] [--headers=json,rocketmq]
- *      [--duration=MS] [--rounds=N] [--no-pin]
+ * Run: npm run bench -- rpc [--payloads-only] [--quick] [--cases=string-1k,bytes-64k]
+ *      [--headers=json,rocketmq] [--duration=MS] [--rounds=N] [--no-pin]
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ApiConsumer, ApiProvider, buildSeedRequest, encodeArgsJsonJson, RemotingClient, RemotingCommand, RemotingServer, ResponseCode, SerializeType } from '../src/index.js';
 import { CpuReportingChild, measureCalls, serveParent, type CallSample } from './common/cpu-reporting-child.js';
 import { median } from './common/measure.js';
-import { pinSelf } from './common/pin.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
 import { PAYLOAD_CASES, PayloadService, payloadImplementation, type PayloadCase } from './rpc-payload-cases.js';
 
@@ -32,7 +31,7 @@ function wireOf(payloadCase: PayloadCase): { signature: string; argsJsonJson: st
   return { signature: method.signature, argsJsonJson: encodeArgsJsonJson([argumentText]), responseBody: Buffer.from(method.result.encode(payloadCase.value)) };
 }
 
-async function serve(): Promise<void> {
+async function servePayloads(): Promise<void> {
   const server = new RemotingServer({ host: '127.0.0.1', port: 0 });
   const provider = new ApiProvider({ server });
   provider.register(PayloadService, payloadImplementation);
@@ -64,9 +63,6 @@ function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(number) || number < 1) throw new Error(`--${name}: expected a positive whole number, got ${value}`);
     return number;
   };
-  for (const arg of argv) {
-    if (arg.startsWith('--') && !['--quick', '--no-pin'].includes(arg) && !/^--(duration|warmup|rounds|cases|headers)=/.test(arg)) throw new Error(`unknown option ${arg}`);
-  }
   const caseNames = text('cases')?.split(',');
   const cases = caseNames === undefined ? PAYLOAD_CASES : caseNames.map((name) => PAYLOAD_CASES.find((c) => c.name === name) ?? fail(`unknown case ${name}; cases: ${PAYLOAD_CASES.map((c) => c.name).join(', ')}`));
   const headers = (text('headers') ?? 'json,rocketmq').split(',').map((name) => (name === 'json' ? SerializeType.JSON : name === 'rocketmq' ? SerializeType.ROCKETMQ : fail(`unknown header type ${name}`)));
@@ -91,11 +87,10 @@ function target(name: string): number {
   return 0.5;
 }
 
-async function main(argv: readonly string[]): Promise<void> {
+/** Runs the matrix (the caller has pinned itself to core 0 when `pinned`); returns whether every target was met. */
+export async function runPayloadMatrix(argv: readonly string[], pinned: boolean): Promise<boolean> {
   const options = parseOptions(argv);
-  const pinned = options.pin && os.cpus().length >= 2 && pinSelf(0);
-  if (options.pin && !pinned) console.error('warning: could not pin to cores (taskset missing or fewer than 2 cores); running unpinned');
-  const server = await CpuReportingChild.start(fileURLToPath(import.meta.url), ['--serve'], pinned);
+  const server = await CpuReportingChild.start(fileURLToPath(import.meta.url), ['--serve-payloads'], pinned && options.pin);
   const addr = `127.0.0.1:${server.port}`;
   const client = new RemotingClient();
   const consumers = options.headers.map((serializeType) => new ApiConsumer({ client, target: addr, timeoutMs: CALL_TIMEOUT_MS, serializeType }));
@@ -154,6 +149,7 @@ async function main(argv: readonly string[]): Promise<void> {
         `${options.rounds} round(s) of ${options.durationMs} ms per case. "µs c/s": CPU per call, client / server. Targets ${allMet ? 'all met' : 'NOT all met'}.`,
     );
     printJsonLine('rpc-payloads', { results: json, pinned, rounds: options.rounds, durationMs: options.durationMs });
+    return allMet;
   } finally {
     for (const consumer of consumers) await consumer.close();
     await client.close();
@@ -161,5 +157,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-if (process.argv.includes('--serve')) await serve();
-else await main(process.argv.slice(2));
+if (process.argv.includes('--serve-payloads')) await servePayloads();
