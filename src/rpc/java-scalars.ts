@@ -15,6 +15,28 @@ function numericText(node: Present): string | null {
   return null;
 }
 
+/** True for `-?\d+` (what a number token without fraction and exponent looks like). */
+function isIntegerToken(text: string): boolean {
+  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (i === text.length) return false;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}
+
+/**
+ * The whole number a JSON number token stands for (`12`, `1.0`, `1e3`), else null; what
+ * {@link integerFromText} answers for the token, without its regular expressions (a token always
+ * has the decimal form they check for).
+ */
+function integerFromToken(token: string): bigint | null {
+  if (isIntegerToken(token)) return BigInt(token);
+  const value = Number(token);
+  return Number.isSafeInteger(value) ? BigInt(value) : null;
+}
+
 /** An integer from decimal text; `1.0`/`1e3` count when they are whole. Null when not an integer. */
 function integerFromText(text: string): bigint | null {
   if (/^[+-]?\d+$/.test(text)) return BigInt(text);
@@ -44,6 +66,13 @@ export class IntegerType extends JavaType<number | null> {
 
   protected readValue(node: Present): number {
     if (typeof node === 'number' && Number.isInteger(node)) return this.checked(node);
+    if (isLosslessNumber(node)) {
+      // integerFromText's answer without its regular expressions: Number(token) is
+      // Number(BigInt(token)) for an integer token, as both round to nearest.
+      const value = Number(node.value);
+      if (Number.isSafeInteger(value) || isIntegerToken(node.value)) return this.checked(value);
+      throw this.mismatch(node);
+    }
     const text = numericText(node);
     const value = text === null ? null : integerFromText(text);
     if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
@@ -63,12 +92,16 @@ export class IntegerType extends JavaType<number | null> {
 
 /** `long`/`Long` (int64) and `BigInteger` (unbounded): a JavaScript `bigint`, exact beyond 2^53. */
 export class BigIntegerType extends JavaType<bigint | null> {
+  /** The range of a fixed-width type: -2^(bits-1) <= value < 2^(bits-1). */
+  private readonly limit: bigint | null;
+
   constructor(
     javaName: string,
     private readonly label: string,
     private readonly bits: number | null,
   ) {
     super(javaName, true);
+    this.limit = bits === null ? null : 1n << BigInt(bits - 1);
   }
 
   describe(): string {
@@ -80,6 +113,13 @@ export class BigIntegerType extends JavaType<bigint | null> {
   }
 
   protected readValue(node: Present): bigint {
+    if (isLosslessNumber(node)) {
+      const value = integerFromToken(node.value);
+      if (value === null) throw this.mismatch(node);
+      return this.checked(value);
+    }
+    // String(node) of a safe integer is its digits: BigInt(node) is what the text would give.
+    if (typeof node === 'number' && Number.isSafeInteger(node)) return this.checked(BigInt(node));
     const text = numericText(node);
     const value = text === null ? null : integerFromText(text);
     if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
@@ -94,10 +134,8 @@ export class BigIntegerType extends JavaType<bigint | null> {
   }
 
   private checked(value: bigint): bigint {
-    if (this.bits !== null) {
-      const limit = 1n << BigInt(this.bits - 1);
-      if (value < -limit || value >= limit) throw new ValueError(`${value} is out of range for ${this.label}`);
-    }
+    const limit = this.limit;
+    if (limit !== null && (value < -limit || value >= limit)) throw new ValueError(`${value} is out of range for ${this.label}`);
     return value;
   }
 }
@@ -121,6 +159,8 @@ export class FloatingType extends JavaType<number | null> {
   }
 
   protected readValue(node: Present): number {
+    // A number token is in the decimal form parseJavaDouble checks for, so it reads as Number(token).
+    if (isLosslessNumber(node)) return this.single ? Math.fround(Number(node.value)) : Number(node.value);
     const text = typeof node === 'number' ? null : numericText(node);
     const value = typeof node === 'number' ? node : text === null ? null : parseJavaDouble(text);
     if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
@@ -234,6 +274,8 @@ export class BigDecimalType extends JavaType<string | null> {
   }
 
   protected readValue(node: Present): string {
+    // A number token always has the DECIMAL form.
+    if (isLosslessNumber(node)) return node.value;
     const text = numericText(node);
     if (text === null || !DECIMAL.test(text)) throw typeof node === 'string' ? new ValueError(`expected BigDecimal but got ${JSON.stringify(node)}`) : this.mismatch(node);
     return text;
@@ -241,12 +283,40 @@ export class BigDecimalType extends JavaType<string | null> {
 
   protected writeValue(value: unknown): string {
     if (typeof value === 'bigint') return value.toString();
+    // Already a JSON number token (what reading gives): nothing to normalise.
+    if (typeof value === 'string' && isJsonNumberToken(value)) return value;
     if (typeof value !== 'string' || !DECIMAL.test(value)) throw this.wrongValue(value, 'BigDecimal (a decimal string)');
     // JSON has no leading '+' nor bare '.5' / '5.': normalise those spellings, keep every digit.
     let text = value.startsWith('+') ? value.slice(1) : value;
     text = text.replace(/^(-?)\./, '$10.').replace(/\.(?=[eE]|$)/, '');
     return text;
   }
+}
+
+/** True for text of JSON's number grammar: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`. */
+export function isJsonNumberToken(text: string): boolean {
+  let i = 0;
+  let code = text.charCodeAt(0);
+  if (code === 0x2d) code = text.charCodeAt(++i);
+  if (code === 0x30) code = text.charCodeAt(++i);
+  else if (code >= 0x31 && code <= 0x39) {
+    do code = text.charCodeAt(++i);
+    while (code >= 0x30 && code <= 0x39);
+  } else return false;
+  if (code === 0x2e) {
+    code = text.charCodeAt(++i);
+    if (!(code >= 0x30 && code <= 0x39)) return false;
+    do code = text.charCodeAt(++i);
+    while (code >= 0x30 && code <= 0x39);
+  }
+  if (code === 0x65 || code === 0x45) {
+    code = text.charCodeAt(++i);
+    if (code === 0x2b || code === 0x2d) code = text.charCodeAt(++i);
+    if (!(code >= 0x30 && code <= 0x39)) return false;
+    do code = text.charCodeAt(++i);
+    while (code >= 0x30 && code <= 0x39);
+  }
+  return i === text.length;
 }
 
 /** `java.util.Date`: epoch milliseconds on the wire; reading also takes date strings. */
