@@ -15,16 +15,8 @@ function numericText(node: Present): string | null {
   return null;
 }
 
-/** True for `-?\d+` (what a number token without fraction and exponent looks like). */
-function isIntegerToken(text: string): boolean {
-  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
-  if (i === text.length) return false;
-  for (; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x30 || code > 0x39) return false;
-  }
-  return true;
-}
+/** What a number token without fraction and exponent looks like. */
+const INTEGER_TOKEN = /^-?\d+$/;
 
 /**
  * The whole number a JSON number token stands for (`12`, `1.0`, `1e3`), else null; what
@@ -32,7 +24,7 @@ function isIntegerToken(text: string): boolean {
  * has the decimal form they check for).
  */
 function integerFromToken(token: string): bigint | null {
-  if (isIntegerToken(token)) return BigInt(token);
+  if (INTEGER_TOKEN.test(token)) return BigInt(token);
   const value = Number(token);
   return Number.isSafeInteger(value) ? BigInt(value) : null;
 }
@@ -70,7 +62,7 @@ export class IntegerType extends JavaType<number | null> {
       // integerFromText's answer without its regular expressions: Number(token) is
       // Number(BigInt(token)) for an integer token, as both round to nearest.
       const value = Number(node.value);
-      if (Number.isSafeInteger(value) || isIntegerToken(node.value)) return this.checked(value);
+      if (Number.isSafeInteger(value) || INTEGER_TOKEN.test(node.value)) return this.checked(value);
       throw this.mismatch(node);
     }
     const text = numericText(node);
@@ -259,6 +251,8 @@ export class StringType extends JavaType<string | null> {
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** JSON's number grammar: a BigDecimal text that needs no normalising. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
  * `java.math.BigDecimal` as its decimal text (`"1.10"`, `"1E+3"`), written as a plain number token
@@ -284,39 +278,13 @@ export class BigDecimalType extends JavaType<string | null> {
   protected writeValue(value: unknown): string {
     if (typeof value === 'bigint') return value.toString();
     // Already a JSON number token (what reading gives): nothing to normalise.
-    if (typeof value === 'string' && isJsonNumberToken(value)) return value;
+    if (typeof value === 'string' && JSON_NUMBER.test(value)) return value;
     if (typeof value !== 'string' || !DECIMAL.test(value)) throw this.wrongValue(value, 'BigDecimal (a decimal string)');
     // JSON has no leading '+' nor bare '.5' / '5.': normalise those spellings, keep every digit.
     let text = value.startsWith('+') ? value.slice(1) : value;
     text = text.replace(/^(-?)\./, '$10.').replace(/\.(?=[eE]|$)/, '');
     return text;
   }
-}
-
-/** True for text of JSON's number grammar: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`. */
-export function isJsonNumberToken(text: string): boolean {
-  let i = 0;
-  let code = text.charCodeAt(0);
-  if (code === 0x2d) code = text.charCodeAt(++i);
-  if (code === 0x30) code = text.charCodeAt(++i);
-  else if (code >= 0x31 && code <= 0x39) {
-    do code = text.charCodeAt(++i);
-    while (code >= 0x30 && code <= 0x39);
-  } else return false;
-  if (code === 0x2e) {
-    code = text.charCodeAt(++i);
-    if (!(code >= 0x30 && code <= 0x39)) return false;
-    do code = text.charCodeAt(++i);
-    while (code >= 0x30 && code <= 0x39);
-  }
-  if (code === 0x65 || code === 0x45) {
-    code = text.charCodeAt(++i);
-    if (code === 0x2b || code === 0x2d) code = text.charCodeAt(++i);
-    if (!(code >= 0x30 && code <= 0x39)) return false;
-    do code = text.charCodeAt(++i);
-    while (code >= 0x30 && code <= 0x39);
-  }
-  return i === text.length;
 }
 
 /** `java.util.Date`: epoch milliseconds on the wire; reading also takes date strings. */
