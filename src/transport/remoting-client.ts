@@ -14,6 +14,8 @@ import type { InvokeOptions, ResponseInterceptor } from './remoting-endpoint.js'
 import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { Semaphore, type Permit } from './semaphore.js';
 import { timerDelay } from './timer-delay.js';
+import { observeClientCall } from '../telemetry/call-observer.js';
+import { currentInstrumentation } from '../telemetry/instrumentation.js';
 
 const NO_OPTIONS: InvokeOptions = Object.freeze({});
 
@@ -84,8 +86,14 @@ export class RemotingClient extends RemotingPeer {
   private readonly runAfterHooks: ResponseInterceptor = (addr, request, response) => this.endpoint.runAfterHooks(addr, request, response);
 
   constructor(options: RemotingClientOptions = {}) {
-    super(options, { async: 65535, oneway: 65535 });
+    super(options, { async: 65535, oneway: 65535 }, 'client');
     this.options = options;
+  }
+
+  protected get connectionCount(): number {
+    let open = 0;
+    for (const slot of this.slots.values()) if (slot.channel !== null && !slot.channel.closed) open++;
+    return open;
   }
 
   /** Calls waiting for a response, across all connections. */
@@ -104,6 +112,12 @@ export class RemotingClient extends RemotingPeer {
    * `RemotingTimeoutError`, `ConnectionClosedError` or `AbortedError`.
    */
   invokeSync(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = NO_OPTIONS): Promise<RemotingCommand> {
+    // Observed only while an instrumentation is registered or slow calls are logged.
+    if (currentInstrumentation() !== null || this.endpoint.slowCallMs > 0) return this.observed(addr, request, false, () => this.invokeSyncNow(addr, request, timeoutMs, options));
+    return this.invokeSyncNow(addr, request, timeoutMs, options);
+  }
+
+  private invokeSyncNow(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions): Promise<RemotingCommand> {
     const begin = performance.now();
     const channel = this.openChannel(addr);
     if (channel !== null) return this.send(channel, addr, request, timeoutMs, begin, options, true);
@@ -114,7 +128,12 @@ export class RemotingClient extends RemotingPeer {
    * Like `invokeSync`, but bounded by the async semaphore; the promise form of `invokeAsync`.
    * Without a permit within the timeout it rejects with `RemotingTooMuchRequestError`.
    */
-  async invokeAsyncPromise(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+  invokeAsyncPromise(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+    if (currentInstrumentation() !== null || this.endpoint.slowCallMs > 0) return this.observed(addr, request, false, () => this.invokeAsyncNow(addr, request, timeoutMs, options));
+    return this.invokeAsyncNow(addr, request, timeoutMs, options);
+  }
+
+  private async invokeAsyncNow(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions): Promise<RemotingCommand> {
     const begin = performance.now();
     const permit = this.asyncSemaphore.tryAcquire() ?? (await this.waitForPermit(this.asyncSemaphore, 'invokeAsyncImpl', 'semaphoreAsyncValue', addr, timeoutMs, begin, options.signal));
     try {
@@ -147,7 +166,12 @@ export class RemotingClient extends RemotingPeer {
    * that stopped reading); its oneway permit is then held until the write ends, so the permits
    * bound how much can pile up for such a peer.
    */
-  async invokeOneway(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<void> {
+  invokeOneway(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<void> {
+    if (currentInstrumentation() !== null || this.endpoint.slowCallMs > 0) return this.observed(addr, request, true, () => this.invokeOnewayNow(addr, request, timeoutMs, options));
+    return this.invokeOnewayNow(addr, request, timeoutMs, options);
+  }
+
+  private async invokeOnewayNow(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions): Promise<void> {
     const begin = performance.now();
     if (this.closed) throw new EngineClosedError('RemotingClient');
     request.markOneway();
@@ -184,6 +208,20 @@ export class RemotingClient extends RemotingPeer {
     this.closed = true;
     for (const addr of [...this.slots.keys()]) this.closeChannel(addr);
     this.endpoint.shutdown((call) => new EngineClosedError(`RemotingClient (call to ${call.addr})`));
+    this.untrack();
+  }
+
+  /** Runs a call under observation (instrumentation scope, slow-call log); the caller gets the call's own promise. */
+  private observed<T>(addr: string, request: RemotingCommand, oneway: boolean, call: () => Promise<T>): Promise<T> {
+    const scope = observeClientCall(this.logger, this.endpoint.slowCallMs, addr, request, oneway);
+    const promise = call();
+    if (scope !== undefined) {
+      promise.then(
+        (value) => scope.end(oneway ? null : (value as RemotingCommand), null),
+        (error: unknown) => scope.end(null, error),
+      );
+    }
+    return promise;
   }
 
   private send(channel: Channel, addr: string, request: RemotingCommand, timeoutMs: number, begin: number, options: InvokeOptions, beganNow = false): Promise<RemotingCommand> {
@@ -228,7 +266,7 @@ export class RemotingClient extends RemotingPeer {
     try {
       callback(future);
     } catch (error) {
-      this.logger.error(`invokeAsync callback for ${future.addr} threw`, error);
+      this.logger.error({ err: error, addr: future.addr }, `invokeAsync callback for ${future.addr} threw`);
     }
   }
 
@@ -293,6 +331,7 @@ export class RemotingClient extends RemotingPeer {
       localAddress: stream instanceof net.Socket ? `${stream.localAddress}:${stream.localPort}` : '',
       maxFrameLength: this.options.maxFrameLength,
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
+      counters: this.ioCounters,
     });
     slot.channel = channel;
     slot.connecting = null;

@@ -13,6 +13,7 @@ import type { Logger, RpcHook } from './processor.js';
 import type { InvokeOptions } from './remoting-endpoint.js';
 import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { timerDelay } from './timer-delay.js';
+import { countReason } from '../telemetry/stats.js';
 
 export interface RemotingServerOptions {
   /** Listen address. Default `0.0.0.0` (all interfaces, as Java). */
@@ -67,8 +68,12 @@ export class RemotingServer extends RemotingPeer {
   private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
 
   constructor(options: RemotingServerOptions = {}) {
-    super(options, { async: 64, oneway: 256 });
+    super(options, { async: 64, oneway: 256 }, 'server');
     this.options = options;
+  }
+
+  protected get connectionCount(): number {
+    return this.liveChannels.size;
   }
 
   /** Connected clients. */
@@ -94,6 +99,7 @@ export class RemotingServer extends RemotingPeer {
     const onSocket = (socket: net.Socket): void => {
       // A TLS handshake can finish after close() began; such a connection is refused, not served.
       if (this.state !== 'started') {
+        countReason(this.ioCounters.connectionsRefused, 'closing');
         socket.destroy();
         return;
       }
@@ -103,7 +109,8 @@ export class RemotingServer extends RemotingPeer {
     const server = this.options.tls ? tls.createServer(this.options.tls, onSocket) : net.createServer(onSocket);
     if (this.options.tls) {
       server.on('tlsClientError', (error, socket) => {
-        this.logger.debug(`TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);
+        countReason(this.ioCounters.connectionsRefused, 'tls_handshake');
+        this.logger.debug({ event: 'connection.refused', reason: 'tls_handshake', remote: `${socket.remoteAddress}:${socket.remotePort}`, err: error }, `TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);
       });
     }
     server.on('connection', (socket: net.Socket) => {
@@ -119,7 +126,7 @@ export class RemotingServer extends RemotingPeer {
         resolve();
       });
     });
-    server.on('error', (error) => this.logger.error('server socket error', error));
+    server.on('error', (error) => this.logger.error({ err: error }, 'server socket error'));
     const info = server.address() as net.AddressInfo;
     this.bound = { host: info.address, port: info.port, addr: formatAddress(info.address, info.port) };
     return this.bound;
@@ -131,6 +138,7 @@ export class RemotingServer extends RemotingPeer {
    */
   acceptStream(stream: Duplex, remoteAddress: string): Channel {
     if (this.state === 'closing' || this.state === 'closed') {
+      countReason(this.ioCounters.connectionsRefused, 'closing');
       stream.destroy();
       throw new EngineClosedError('RemotingServer');
     }
@@ -139,6 +147,7 @@ export class RemotingServer extends RemotingPeer {
       localAddress: this.bound?.addr ?? '',
       maxFrameLength: this.options.maxFrameLength,
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
+      counters: this.ioCounters,
     });
     this.liveChannels.add(channel);
     this.adoptChannel(channel, remoteAddress, () => this.liveChannels.delete(channel));
@@ -201,6 +210,7 @@ export class RemotingServer extends RemotingPeer {
     this.endpoint.shutdown(() => new EngineClosedError('RemotingServer'));
     await stopped;
     this.state = 'closed';
+    this.untrack();
   }
 }
 
