@@ -45,7 +45,10 @@ export interface RemotingClientOptions {
   /** Executor for processors of server → client requests registered without one. */
   defaultExecutor?: Executor;
   connector?: Connector;
+  /** A pino-compatible logger; default: warnings and errors on stderr, the rest with NODE_DEBUG=rocket-rpc. */
   logger?: Logger;
+  /** Log calls that take longer than this many ms (warn level; method and timing, never arguments or bodies). Default: off. */
+  slowCallMs?: number;
   language?: string;
   version?: number;
 }

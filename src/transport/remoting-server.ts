@@ -35,7 +35,10 @@ export interface RemotingServerOptions {
   /** In-flight oneway requests the server sends to clients. Default 256. */
   onewayPermits?: number;
   backlog?: number;
+  /** A pino-compatible logger; default: warnings and errors on stderr, the rest with NODE_DEBUG=rocket-rpc. */
   logger?: Logger;
+  /** Log calls that take longer than this many ms (warn level; method and timing, never arguments or bodies). Default: off. */
+  slowCallMs?: number;
   language?: string;
   version?: number;
 }

@@ -92,7 +92,7 @@ function assertChain(spans: ReadableSpan[], rootParent?: string): ReadableSpan[]
   return chain;
 }
 
-test('one trace crosses A → B → C: a client and a server span per call, each the parent of the next', async () => {
+test('one trace crosses A → B → C: a client and a server span per call, each the parent of the next', { timeout: 20_000 }, async () => {
   assert.equal(await entry.proxy(Hop).relay('x'), 'A>B>C:x');
   const chain = assertChain(exporter.getFinishedSpans());
   for (const span of chain) {
@@ -102,7 +102,7 @@ test('one trace crosses A → B → C: a client and a server span per call, each
   assert.equal(chain[0]!.attributes['server.port'], Number(addrA.split(':')[1]));
 });
 
-test('with the SDK W3C propagator registered, a call inside an application span joins its trace and tracestate reaches C', async () => {
+test('with the SDK W3C propagator registered, a call inside an application span joins its trace and tracestate reaches C', { timeout: 20_000 }, async () => {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const upstream = trace.setSpanContext(ROOT_CONTEXT, {
     traceId: '0af7651916cd43dd8448eb211c80319c',
@@ -120,7 +120,7 @@ test('with the SDK W3C propagator registered, a call inside an application span 
   assert.equal(traceStateSeenByC, 'vendor=abc');
 });
 
-test('a call that waited in an executor queue keeps its own trace', async () => {
+test('a call that waited in an executor queue keeps its own trace', { timeout: 20_000 }, async () => {
   const results = await Promise.all([entry.proxy(Hop).relay('p'), entry.proxy(Hop).relay('q')]);
   assert.deepEqual(results, ['A>B>C:p', 'A>B>C:q']);
   const byTrace = new Map<string, ReadableSpan[]>();
@@ -132,7 +132,7 @@ test('a call that waited in an executor queue keeps its own trace', async () => 
   for (const spans of byTrace.values()) assertChain(spans);
 });
 
-test('a failing call marks the spans on its path as errors with error.type and the response code', async () => {
+test('a failing call marks the spans on its path as errors with error.type and the response code', { timeout: 20_000 }, async () => {
   await assert.rejects(entry.proxy(Hop).relay('fail'), RemoteError);
   const spans = exporter.getFinishedSpans();
   assert.equal(spans.length, 6);
@@ -143,7 +143,7 @@ test('a failing call marks the spans on its path as errors with error.type and t
   }
 });
 
-test('a raw engine request carries traceparent in its ext fields, and only trace context is added', async () => {
+test('a raw engine request carries traceparent in its ext fields, and only trace context is added', { timeout: 20_000 }, async () => {
   const request = RemotingCommand.createRequest(9000);
   await entry.client.invokeSync(addrA, request, 3000);
   const traceparent = request.getExt('traceparent');

@@ -55,7 +55,7 @@ const call = (labels: Record<string, string>): Record<string, string> => ({
 });
 const count = (samples: Sample[], name: string, labels: Record<string, string>): number => valueOf(samples, name, labels, ['otel_scope_name', 'otel_scope_version', 'otel_scope_schema_url']);
 
-test('after known calls a scrape over HTTP shows exact call counts by method, status and error type; oneway calls are counted apart', async () => {
+test('after known calls a scrape over HTTP shows exact call counts by method, status and error type; oneway calls are counted apart', { timeout: 20_000 }, async () => {
   const hello = consumer.proxy(Greeter);
   for (const name of ['a', 'b', 'c']) assert.equal(await hello.greet(name), `hello ${name}`);
   await assert.rejects(hello.fail('x'), (error: unknown) => error instanceof RemoteError && error.responseCode === 1);
@@ -91,7 +91,7 @@ test('after known calls a scrape over HTTP shows exact call counts by method, st
   assert.equal(inf?.value, 3);
 });
 
-test('engine state is observed at scrape time: connections, pending calls, traffic', async () => {
+test('engine state is observed at scrape time: connections, pending calls, traffic', { timeout: 20_000 }, async () => {
   const samples = await scrape(metrics.url);
   const engine = (name: string, labels: Record<string, string>): number => count(samples, name, labels);
   assert.equal(engine('rocket_rpc_connection_open', { rocket_rpc_side: 'client' }), 1);
