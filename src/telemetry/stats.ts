@@ -96,12 +96,18 @@ export interface RegistrationStatsSource {
 class LiveSet<T extends object> {
   private readonly refs = new Set<WeakRef<T>>();
   private readonly index = new WeakMap<T, WeakRef<T>>();
+  /** Size at which dead references are swept even if nobody reads the set (no metrics registered). */
+  private sweepAt = 64;
 
   add(item: T): void {
     if (this.index.has(item)) return;
     const ref = new WeakRef(item);
     this.index.set(item, ref);
     this.refs.add(ref);
+    if (this.refs.size >= this.sweepAt) {
+      for (const entry of this.refs) if (entry.deref() === undefined) this.refs.delete(entry);
+      this.sweepAt = Math.max(64, this.refs.size * 2);
+    }
   }
 
   delete(item: T): void {
