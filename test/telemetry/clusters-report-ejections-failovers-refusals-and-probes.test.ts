@@ -80,8 +80,8 @@ test('an ejection, its failover and the readmission are logged and counted exact
 });
 
 test('a retry the retry budget refuses is counted, and the call fails with the provider error', { timeout: 20_000 }, async () => {
-  // Dead first in round-robin order: the first call's failover is refused by an empty budget.
-  const strict = cluster('strict', [dead, live], { retryBudget: { ratio: 0, minRetriesPerSecond: 0 }, outlier: false });
+  // The only provider is dead: the retry after the failed connect is refused by an empty budget.
+  const strict = cluster('strict', [dead], { retryBudget: { ratio: 0, minRetriesPerSecond: 0 }, outlier: false });
   await strict.start();
   await assert.rejects(consumer.proxy(Inventory, { target: strict }).stock('x'), (error: unknown) => error instanceof RemotingError && error.code === 'CONNECT_FAILED');
   const samples = await scrape(metrics.url);

@@ -47,3 +47,45 @@ export function errorType(response: RemotingCommand | null, error: unknown): str
   if (response !== null && response.code !== ResponseCode.SUCCESS) return String(response.code);
   return undefined;
 }
+
+/** The attributes of one series (method, address) and of each outcome seen for it, made once. */
+export class SeriesAttributes {
+  private readonly outcomes = new Map<string, Attributes>();
+
+  constructor(readonly start: Readonly<Attributes>) {}
+
+  /** The start attributes plus `rpc.response.status_code` (the remoting response code) and `error.type`. */
+  outcome(response: RemotingCommand | null, error: unknown): Attributes {
+    const status = response === null ? undefined : String(response.code);
+    const type = errorType(response, error);
+    const key = `${status ?? ''}|${type ?? ''}`;
+    let attributes = this.outcomes.get(key);
+    if (attributes === undefined) {
+      attributes = { ...this.start };
+      if (status !== undefined) attributes['rpc.response.status_code'] = status;
+      if (type !== undefined) attributes['error.type'] = type;
+      if (this.outcomes.size < MAX_SERIES) this.outcomes.set(key, attributes);
+    }
+    return attributes;
+  }
+}
+
+const MAX_SERIES = 4096;
+
+/**
+ * Attribute objects by series, so a call allocates none and parses no address: the SDK then hashes
+ * the same objects each time. Bounded: past `MAX_SERIES` entries it starts over.
+ */
+export class SeriesCache {
+  private readonly entries = new Map<string, SeriesAttributes>();
+
+  get(key: string, make: () => Attributes): SeriesAttributes {
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      if (this.entries.size >= MAX_SERIES) this.entries.clear();
+      entry = new SeriesAttributes(make());
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+}

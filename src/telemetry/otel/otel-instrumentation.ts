@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type TextMapPropagator, type TextMapGetter, type TextMapSetter, type Tracer } from '@opentelemetry/api';
 import type { RemotingCommand } from '../../protocol/command.js';
 import type { CallScope, ClientCallStart, Instrumentation, ServerCallScope, ServerCallStart } from '../instrumentation.js';
-import { addAddress, clientMethod, errorType, RPC_SYSTEM_NAME, serverMethod } from './attributes.js';
+import { addAddress, clientMethod, RPC_SYSTEM_NAME, SeriesCache, serverMethod, type SeriesAttributes } from './attributes.js';
+import { SEED_RPC_REQUEST_CODE, SeedRpcFields } from '../../rpc/seed-request.js';
 import type { RpcMetrics } from './metrics.js';
 import { extFieldGetter, extFieldSetter } from './propagation.js';
 
@@ -12,6 +13,9 @@ import { extFieldGetter, extFieldSetter } from './propagation.js';
  * written to and read from the request's ext fields.
  */
 export class OpenTelemetryInstrumentation implements Instrumentation {
+  private readonly clientSeries = new SeriesCache();
+  private readonly serverSeries = new SeriesCache();
+
   constructor(
     private readonly metrics: RpcMetrics | undefined,
     private readonly tracer: Tracer | undefined,
@@ -20,33 +24,39 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
 
   clientCall(call: ClientCallStart): CallScope {
     const { request, addr, oneway } = call;
-    const method = clientMethod(request);
-    const attributes: Attributes = { 'rpc.system.name': RPC_SYSTEM_NAME, 'rpc.method': method };
-    addAddress(attributes, addr, 'server');
+    const key = request.code === SEED_RPC_REQUEST_CODE ? `${addr}|${request.getExt(SeedRpcFields.INTERFACE_NAME)}|${request.getExt(SeedRpcFields.METHOD_NAME)}` : `${addr}|${request.code}`;
+    const series = this.clientSeries.get(key, () => {
+      const attributes: Attributes = { 'rpc.system.name': RPC_SYSTEM_NAME, 'rpc.method': clientMethod(request) };
+      addAddress(attributes, addr, 'server');
+      return attributes;
+    });
     let span: Span | undefined;
     if (this.tracer !== undefined) {
       const parent = context.active();
-      span = this.tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, parent);
+      span = this.tracer.startSpan(series.start['rpc.method'] as string, { kind: SpanKind.CLIENT, attributes: series.start }, parent);
       this.propagator.inject(trace.setSpan(parent, span), request, extFieldSetter);
     }
-    return new ClientScope(this.metrics, span, attributes, oneway);
+    return new ClientScope(this.metrics, span, series, oneway);
   }
 
   serverCall(call: ServerCallStart): ServerCallScope {
     const { request } = call;
     const method = serverMethod(request, call.method);
-    const attributes: Attributes = { 'rpc.system.name': RPC_SYSTEM_NAME, 'rpc.method': method };
-    addAddress(attributes, call.localAddress, 'server');
+    const series = this.serverSeries.get(`${call.localAddress}|${method}`, () => {
+      const attributes: Attributes = { 'rpc.system.name': RPC_SYSTEM_NAME, 'rpc.method': method };
+      addAddress(attributes, call.localAddress, 'server');
+      return attributes;
+    });
     let span: Span | undefined;
     let spanContext: Context | undefined;
     if (this.tracer !== undefined) {
       const parent = this.propagator.extract(ROOT_CONTEXT, request, extFieldGetter);
-      const spanAttributes: Attributes = { ...attributes };
+      const spanAttributes: Attributes = { ...series.start };
       addAddress(spanAttributes, call.remoteAddress, 'client');
       span = this.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: spanAttributes }, parent);
       spanContext = trace.setSpan(parent, span);
     }
-    return new ServerScope(this.metrics, span, spanContext, attributes, request.isOneway());
+    return new ServerScope(this.metrics, span, spanContext, series, request.isOneway());
   }
 }
 
@@ -78,13 +88,13 @@ class ClientScope implements CallScope {
   constructor(
     private readonly metrics: RpcMetrics | undefined,
     private readonly span: Span | undefined,
-    private readonly attributes: Attributes,
+    private readonly series: SeriesAttributes,
     private readonly oneway: boolean,
   ) {}
 
   end(response: RemotingCommand | null, error: unknown): void {
     const seconds = (performance.now() - this.begin) / 1000;
-    const attributes = outcomeAttributes(this.attributes, response, error);
+    const attributes = this.series.outcome(response, error);
     if (this.metrics !== undefined) {
       if (this.oneway) this.metrics.clientOneway.add(1, attributes);
       else this.metrics.clientDuration.record(seconds, attributes);
@@ -100,7 +110,7 @@ class ServerScope implements ServerCallScope {
     private readonly metrics: RpcMetrics | undefined,
     private readonly span: Span | undefined,
     private readonly spanContext: Context | undefined,
-    private readonly attributes: Attributes,
+    private readonly series: SeriesAttributes,
     private readonly oneway: boolean,
   ) {}
 
@@ -110,22 +120,13 @@ class ServerScope implements ServerCallScope {
 
   end(response: RemotingCommand | null, error: unknown): void {
     const seconds = (performance.now() - this.begin) / 1000;
-    const attributes = outcomeAttributes(this.attributes, response, error);
+    const attributes = this.series.outcome(response, error);
     if (this.metrics !== undefined) {
       if (this.oneway) this.metrics.serverOneway.add(1, attributes);
       else this.metrics.serverDuration.record(seconds, attributes);
     }
     if (this.span !== undefined) endSpan(this.span, attributes, response, error);
   }
-}
-
-/** The start attributes plus `rpc.response.status_code` (the remoting response code) and `error.type`. */
-function outcomeAttributes(start: Attributes, response: RemotingCommand | null, error: unknown): Attributes {
-  const attributes: Attributes = { ...start };
-  if (response !== null) attributes['rpc.response.status_code'] = String(response.code);
-  const type = errorType(response, error);
-  if (type !== undefined) attributes['error.type'] = type;
-  return attributes;
 }
 
 function endSpan(span: Span, attributes: Attributes, response: RemotingCommand | null, error: unknown): void {
