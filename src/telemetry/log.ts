@@ -25,10 +25,14 @@ export interface Logger {
 
 const debug = debuglog('rocket-rpc');
 
-function line(first: LogFields | string, message: string | undefined): string {
+/** One line: the message, then the fields; errors as `Name: message` unless `stacks` (error level). */
+function line(first: LogFields | string, message: string | undefined, stacks = false): string {
   if (typeof first === 'string') return first;
   const text = message ?? '';
-  return Object.keys(first).length === 0 ? text : `${text} ${inspect(first, { breakLength: Infinity, depth: 4 })}`;
+  if (Object.keys(first).length === 0) return text;
+  const fields: LogFields = {};
+  for (const [key, value] of Object.entries(first)) fields[key] = value instanceof Error && !stacks ? `${value.name}: ${value.message}` : value;
+  return `${text} ${inspect(fields, { breakLength: Infinity, depth: 4 })}`;
 }
 
 /**
@@ -47,7 +51,7 @@ export const defaultLogger: Logger = {
     if (debug.enabled) debug(line(first, message));
   },
   warn: (first: LogFields | string, message?: string) => console.warn(`[rocket-rpc] ${line(first, message)}`),
-  error: (first: LogFields | string, message?: string) => console.error(`[rocket-rpc] ${line(first, message)}`),
+  error: (first: LogFields | string, message?: string) => console.error(`[rocket-rpc] ${line(first, message, true)}`),
 };
 
 /** A logger that drops everything (tests, or a process that wants no output at all). */
