@@ -6,3 +6,4 @@ export * from './discovery/index.js';
 export * from './balance/index.js';
 export * from './health/index.js';
 export * from './serve/index.js';
+export * from './telemetry/index.js';

@@ -16,6 +16,7 @@ import { RemotingError } from '../../src/errors.js';
 import { RemotingCommand } from '../../src/protocol/command.js';
 import { ResponseCode, SerializeType } from '../../src/protocol/codes.js';
 import type { Logger } from '../../src/transport/processor.js';
+import type { LogFields } from '../../src/telemetry/log.js';
 import { RemotingClient, type ResponseFuture } from '../../src/transport/remoting-client.js';
 import { RemotingServer } from '../../src/transport/remoting-server.js';
 import { activeResourceCounts, LiveResources, settledHeapUsed } from './process-state.js';
@@ -153,8 +154,11 @@ class CountingLogger implements Logger {
   droppedResponses = 0;
   warnings = 0;
   errors = 0;
-  debug(message: string): void {
-    if (message.startsWith('dropping a response')) this.droppedResponses++;
+  trace(): void {}
+  info(): void {}
+  debug(first: LogFields | string, message?: string): void {
+    const text = typeof first === 'string' ? first : (message ?? '');
+    if (text.startsWith('dropping a response')) this.droppedResponses++;
   }
   warn(): void {
     this.warnings++;

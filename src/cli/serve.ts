@@ -27,7 +27,7 @@ options:
   --register SERVICE        register only this service (repeatable)
   --advertise HOST          address to register (default the listen host, or the first external IPv4)
   --registry-root PATH      key / path root in the registry
-  --metrics-port PORT       Prometheus metrics on this port (worker i of N: PORT+i-1)
+  --metrics-port PORT       Prometheus metrics on this port (0: any free port; worker i of N: PORT+i-1)
   --metrics-host HOST       metrics listen address (default 0.0.0.0)
   --drain-ms MS             on stop, keep serving this long after deregistering (default 0)
   --grace-ms MS             on stop, let in-flight calls finish this long (default 10000)
@@ -90,7 +90,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ? {}
       : { tls: { key: tlsKey, cert: tlsCert, ...(values['tls-ca'] === undefined ? {} : { ca: values['tls-ca'] }), requireClientCert: values['tls-require-client-cert'] === true } }),
     registry,
-    ...(values['metrics-port'] === undefined ? {} : { metrics: { port: integer(values['metrics-port'], '--metrics-port', 1, 65535), host: values['metrics-host'] ?? '0.0.0.0' } }),
+    ...(values['metrics-port'] === undefined ? {} : { metrics: { port: integer(values['metrics-port'], '--metrics-port', 0, 65535), host: values['metrics-host'] ?? '0.0.0.0' } }),
     graceMs: values['grace-ms'] === undefined ? 10_000 : integer(values['grace-ms'], '--grace-ms', 0, 86_400_000),
     drainMs: values['drain-ms'] === undefined ? 0 : integer(values['drain-ms'], '--drain-ms', 0, 86_400_000),
   };

@@ -16,6 +16,8 @@ import { blamesProvider, isRetryable, isUnsent, RetryBudget, type FailurePolicy,
 import type { Instance } from './instance.js';
 import type { DiscoverySource } from './source.js';
 import { OwnedTimer } from './timing.js';
+import { childLogger, defaultLogger, type Logger } from '../telemetry/log.js';
+import { clusterCountersFor, liveClusters, type ClusterCounters, type ClusterStats } from '../telemetry/stats.js';
 
 export interface ServiceClusterOptions {
   /** Where the providers come from. Started by `start()` and closed by `close()`. */
@@ -40,6 +42,11 @@ export interface ServiceClusterOptions {
   readonly probe?: ActiveProbeOptions | false;
   /** Passive ejection of providers whose calls keep failing; false to disable. */
   readonly outlier?: OutlierDetectionOptions | false;
+  /**
+   * A pino-compatible logger: ejections (warn) and readmissions, health changes, changes of the
+   * provider list. Default: warnings on stderr, the rest with NODE_DEBUG=rocket-rpc.
+   */
+  readonly logger?: Logger;
 }
 
 /** A call as the cluster sees it: `RpcCall` from a consumer proxy, or any subset from a raw engine caller. */
@@ -101,6 +108,7 @@ export class ServiceCluster implements RpcTarget {
   readonly #stopWatchingClient: () => void;
   /** Providers that sent the going-away notice; the timer (no prober only) ends the hold. */
   readonly #leaving = new Map<string, OwnedTimer>();
+  readonly #counters: ClusterCounters;
   #available: readonly Instance[] | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
@@ -118,7 +126,14 @@ export class ServiceCluster implements RpcTarget {
     this.#indexes = options.argumentIndexes ?? [0];
     this.#needsKey = this.balancer instanceof ConsistentHashBalancer;
     const client = this.#client;
-    this.#prober = options.probe === false ? undefined : new ActiveProber(async (addr, timeoutMs, signal) => (await probeOnce(client, addr, timeoutMs, signal)).healthy, options.probe);
+    const logger = childLogger(options.logger ?? defaultLogger, { component: 'cluster', cluster: this.name });
+    const counters = (this.#counters = clusterCountersFor(this.name));
+    this.#prober = options.probe === false ? undefined : new ActiveProber(async (addr, timeoutMs, signal) => {
+      counters.probesSent++;
+      const healthy = (await probeOnce(client, addr, timeoutMs, signal)).healthy;
+      if (!healthy) counters.probesFailed++;
+      return healthy;
+    }, options.probe);
     this.#detector = options.outlier === false ? undefined : new OutlierDetector(options.outlier);
     const invalidate = (): void => {
       this.#available = undefined;
@@ -126,9 +141,20 @@ export class ServiceCluster implements RpcTarget {
     this.#prober?.onChange((id, state) => {
       if (state === 'healthy') this.#forgetLeaving(id);
       invalidate();
+      if (state === 'unhealthy') logger.warn({ event: 'instance.unhealthy', instance: id }, 'probes failed: instance unhealthy');
+      else logger.info({ event: 'instance.healthy', instance: id }, 'instance healthy');
     });
-    this.#detector?.onChange(invalidate);
+    this.#detector?.onChange((id, ejected, durationMs) => {
+      invalidate();
+      if (ejected) {
+        counters.ejections++;
+        logger.warn({ event: 'instance.ejected', instance: id, durationMs }, 'calls kept failing: instance ejected');
+      } else {
+        logger.info({ event: 'instance.readmitted', instance: id }, 'instance readmitted');
+      }
+    });
     this.#unsubscribe = this.source.subscribe((set) => {
+      logger.debug({ event: 'discovery.update', instances: set.instances.length }, 'provider list changed');
       const ids = new Set(set.instances.map((instance) => instance.id));
       this.#prober?.retain(ids);
       this.#detector?.retain(ids);
@@ -149,6 +175,24 @@ export class ServiceCluster implements RpcTarget {
       adjustLimit(-1);
     };
     this.#detector?.retain(new Set(this.source.current().instances.map((instance) => instance.id)));
+    liveClusters.add(this);
+  }
+
+  /** A point-in-time view for metrics: providers listed, their health as this consumer sees it, ejections. */
+  stats(): ClusterStats {
+    let healthy = 0;
+    let unhealthy = 0;
+    let unknown = 0;
+    let ejected = 0;
+    const instances = this.source.current().instances;
+    for (const instance of instances) {
+      const state = this.#prober?.state(instance.id) ?? 'unknown';
+      if (state === 'healthy') healthy++;
+      else if (state === 'unhealthy') unhealthy++;
+      else unknown++;
+      if (this.#detector?.isEjected(instance.id) === true) ejected++;
+    }
+    return { name: this.name, instances: instances.length, healthy, unhealthy, unknown, ejected };
   }
 
   /**
@@ -239,6 +283,7 @@ export class ServiceCluster implements RpcTarget {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    liveClusters.delete(this);
     this.#unsubscribe();
     this.#stopWatchingClient();
     for (const id of [...this.#leaving.keys()]) this.#forgetLeaving(id);
@@ -343,7 +388,12 @@ export class ServiceCluster implements RpcTarget {
   }
 
   #takeRetry(): boolean {
-    return this.#budget === undefined || this.#budget.tryRetry();
+    if (this.#budget !== undefined && !this.#budget.tryRetry()) {
+      this.#counters.retryBudgetRefusals++;
+      return false;
+    }
+    this.#counters.failovers++;
+    return true;
   }
 
   #hasOther(tried: ReadonlySet<string> | undefined, current: string): boolean {

@@ -1,5 +1,5 @@
 /**
- * fastjson's string escaping (REMOTING.md §2) done by V8's `JSON.stringify`, which escapes at memory
+ * fastjson's string escaping (docs/protocol.md §2) done by V8's `JSON.stringify`, which escapes at memory
  * speed where a JavaScript loop costs a few nanoseconds per character.
  *
  * The two agree on every character but these:

@@ -1,6 +1,6 @@
 import { ProtocolError, type RemotingError } from '../errors.js';
 import type { SerializeType } from '../protocol/index.js';
-import { RemotingClient, type RemotingClientOptions } from '../transport/index.js';
+import { RemotingClient, type Logger, type RemotingClientOptions } from '../transport/index.js';
 import { encodeArgsJsonJson } from './args-json.js';
 import type { Attachments } from './call-context.js';
 import type { AnyContract, CallArgs, CallResult, ContractMethod, MethodsOf } from './contract.js';
@@ -54,6 +54,8 @@ export interface ApiConsumerOptions extends ProxyOptions {
   client?: RemotingClient;
   /** Options of the client the consumer creates (e.g. `connector` of an `InMemoryNetwork`). */
   clientOptions?: RemotingClientOptions;
+  /** A pino-compatible logger for the client the consumer creates (unless `clientOptions` names one). */
+  logger?: Logger;
 }
 
 /**
@@ -67,7 +69,7 @@ export class ApiConsumer {
 
   constructor(options: ApiConsumerOptions = {}) {
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? new RemotingClient(options.clientOptions);
+    this.client = options.client ?? new RemotingClient({ logger: options.logger, ...options.clientOptions });
     this.defaults = options;
   }
 

@@ -7,6 +7,9 @@ import { InvalidArgumentError } from './errors.js';
 import { ValueError } from './json-value.js';
 import { LookupTable } from './lookup-table.js';
 import { SEED_RPC_REQUEST_CODE, SeedRpcFields } from './seed-request.js';
+import { childLogger, defaultLogger } from '../telemetry/log.js';
+import { simpleMethodName } from '../telemetry/method-name.js';
+import { liveProviders } from '../telemetry/stats.js';
 import { collectNamedTypes, describeMethod, SERVICE_LISTING_INTERFACE, SERVICE_LISTING_METHOD, type ServiceListing } from './service-listing.js';
 
 /** An executor, or the options to create one. */
@@ -36,7 +39,11 @@ export interface ApiProviderOptions {
   executor?: ExecutorOptions;
   /** Answer service-listing requests (`rocket-rpc ls`). Default true. */
   listing?: boolean;
-  /** Where failures of oneway calls (which nobody else sees) are reported. Default: stderr. */
+  /**
+   * A pino-compatible logger for the provider and the server it creates (unless `serverOptions`
+   * names another): failures of oneway calls (which nobody else sees), registration changes,
+   * connections. Default: warnings and errors on stderr, the rest with NODE_DEBUG=rocket-rpc.
+   */
   logger?: Logger;
   /**
    * Registry entries for this provider (e.g. `EtcdRegistration`, `ZooKeeperRegistration` from the
@@ -69,12 +76,6 @@ interface MethodHandler {
 // The "where" part of our lookup-failure remarks (Java puts its first stack frame there).
 const LOOKUP_WHERE = 'rocket-rpc ApiProvider.processRequest';
 
-const consoleLogger: Logger = {
-  debug: () => undefined,
-  warn: (message, ...details) => console.warn(`[rocket-rpc] ${message}`, ...details),
-  error: (message, ...details) => console.error(`[rocket-rpc] ${message}`, ...details),
-};
-
 /**
  * Serves contracts over the seed RPC convention (docs/protocol.md §7.2), so Java consumers built the
  * article's way and rocket-rpc consumers can call them. One code-0 processor dispatches by
@@ -89,6 +90,8 @@ export class ApiProvider {
   private readonly listing: boolean;
   private readonly logger: Logger;
   private readonly registrations: readonly ProviderRegistration[];
+  /** The registrations written by `start()` and not yet removed by `close()`. */
+  private readonly registered = new Set<ProviderRegistration>();
   /** interfaceName → (Method#toString() → handler), as Java's `index`. */
   private readonly services = new LookupTable<LookupTable<MethodHandler>>();
 
@@ -98,15 +101,19 @@ export class ApiProvider {
       throw new TypeError('ApiProvider: the acl option applies to the server the provider creates; give the verifier to your RemotingServer ({ acl })');
     }
     const acl = options.acl ?? options.serverOptions?.acl;
-    this.server = options.server ?? new RemotingServer({ ...options.serverOptions, ...(acl === undefined ? {} : { acl }), host: options.host ?? '0.0.0.0', port: options.port ?? 8888 });
+    this.server = options.server ?? new RemotingServer({ logger: options.logger, ...options.serverOptions, ...(acl === undefined ? {} : { acl }), host: options.host ?? '0.0.0.0', port: options.port ?? 8888 });
     this.executorDefaults = options.executor ?? {};
     this.listing = options.listing ?? true;
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = childLogger(options.logger ?? defaultLogger, { component: 'api-provider' });
     this.registrations = options.registrations ?? [];
     // Calls are bounded by the per-service executors; the code-0 processor itself must not queue,
     // or a saturated service would hold back every other one.
     const dispatch = new Executor({ name: 'rpc-dispatch', concurrency: Infinity, queueSize: 0 });
-    this.server.registerProcessor(SEED_RPC_REQUEST_CODE, { processRequest: (request, context) => this.processRequest(request, context) }, dispatch);
+    this.server.registerProcessor(
+      SEED_RPC_REQUEST_CODE,
+      { processRequest: (request, context) => this.processRequest(request, context), describe: (request) => this.methodOf(request) },
+      dispatch,
+    );
   }
 
   /**
@@ -147,9 +154,14 @@ export class ApiProvider {
       for (const registration of this.registrations) {
         await registration.register();
         done.push(registration);
+        this.registered.add(registration);
+        this.logger.info({ event: 'registration.registered', key: registrationKey(registration) }, 'registered');
       }
+      liveProviders.add(this);
     } catch (error) {
+      this.logger.warn({ event: 'registration.failed', err: error }, 'registration failed; the provider does not start');
       await Promise.allSettled(done.map((registration) => registration.deregister()));
+      this.registered.clear();
       if (this.ownsServer) await this.server.close({ graceMs: 0 });
       throw error;
     }
@@ -167,10 +179,34 @@ export class ApiProvider {
     // close() below waits for the clients' answers (it takes the same step); no need to here.
     if (this.ownsServer) void this.server.goAway(options);
     const results = await Promise.allSettled(this.registrations.map((registration) => registration.deregister()));
-    for (const result of results) {
-      if (result.status === 'rejected') this.logger.warn('deregistration failed; the registry drops the entry when its lease or session expires', result.reason);
-    }
+    results.forEach((result, index) => {
+      const registration = this.registrations[index]!;
+      const wasRegistered = this.registered.delete(registration);
+      const key = registrationKey(registration);
+      if (result.status === 'rejected') this.logger.warn({ event: 'registration.deregister_failed', key, err: result.reason }, 'deregistration failed; the registry drops the entry when its lease or session expires');
+      else if (wasRegistered) this.logger.info({ event: 'registration.deregistered', key }, 'deregistered');
+    });
+    liveProviders.delete(this);
     if (this.ownsServer) await this.server.close(options);
+  }
+
+  /** Each registry entry and whether it is written now (for metrics). */
+  registrationStates(): Array<{ key: string; registered: boolean }> {
+    return this.registrations.map((registration) => {
+      // A kept registration knows when the registry lost its entry; others are as the provider left them.
+      const own = (registration as { registered?: unknown }).registered;
+      return { key: registrationKey(registration), registered: this.registered.has(registration) && (typeof own === 'boolean' ? own : true) };
+    });
+  }
+
+  /** `Service/method` of a request this provider serves; undefined for any other (metrics, traces, logs). */
+  private methodOf(request: RemotingCommand): string | undefined {
+    const interfaceName = request.getExt(SeedRpcFields.INTERFACE_NAME);
+    const methodName = request.getExt(SeedRpcFields.METHOD_NAME);
+    if (interfaceName === undefined || methodName === undefined) return undefined;
+    if (interfaceName === SERVICE_LISTING_INTERFACE) return this.listing && methodName === SERVICE_LISTING_METHOD ? `${interfaceName}/${simpleMethodName(methodName)}` : undefined;
+    const handler = this.services.get(interfaceName)?.get(methodName);
+    return handler === undefined ? undefined : `${interfaceName}/${handler.method.javaName}`;
   }
 
   private serverStarted(): boolean {
@@ -402,4 +438,10 @@ function invalidArgument(service: string, method: ContractMethod, argumentIndex:
     message: `${where}${service}.${method.javaName}: ${detail}`,
     cause: error,
   });
+}
+
+/** A registration's registry key when it has one (etcd / ZooKeeper entries), else its class name. */
+function registrationKey(registration: ProviderRegistration): string {
+  const key = (registration as { key?: unknown }).key;
+  return typeof key === 'string' ? key : registration.constructor.name;
 }

@@ -100,7 +100,7 @@ export async function serveCluster(options: ClusterOptions): Promise<RunningClus
       pendingRestarts.clear();
       for (const i of indexes) {
         fork(i).catch((error: unknown) => {
-          logger.error(`replacement worker ${i + 1} failed`, error);
+          logger.error({ err: error }, `replacement worker ${i + 1} failed`);
           if (!stopping) scheduleRestart(i);
         });
       }

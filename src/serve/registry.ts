@@ -55,7 +55,7 @@ export async function registerProvider(settings: RegistrySettings, services: rea
   const done: Registration[] = [];
   const removeAll = async (): Promise<void> => {
     const results = await Promise.allSettled(done.map((entry) => entry.deregister()));
-    for (const result of results) if (result.status === 'rejected') logger.warn('deregistration failed; the registry drops the entry when its lease or session expires', result.reason);
+    for (const result of results) if (result.status === 'rejected') logger.warn({ err: result.reason }, 'deregistration failed; the registry drops the entry when its lease or session expires');
     for (const off of unsubscribe) off();
   };
   try {

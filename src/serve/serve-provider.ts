@@ -3,6 +3,7 @@ import type tls from 'node:tls';
 import { HealthProbeResponder } from '../health/probe.js';
 import { ApiProvider } from '../rpc/provider.js';
 import type { Logger } from '../transport/processor.js';
+import { childLogger, defaultLogger } from '../telemetry/log.js';
 import { timerDelay } from '../transport/timer-delay.js';
 import { ServeError } from './errors.js';
 import { startMetrics } from './metrics.js';
@@ -56,11 +57,8 @@ export interface RunningProvider {
   close(): Promise<void>;
 }
 
-export const stderrLogger: Logger = {
-  debug: () => undefined,
-  warn: (message, ...details) => console.warn(`[rocket-rpc serve] ${message}`, ...details),
-  error: (message, ...details) => console.error(`[rocket-rpc serve] ${message}`, ...details),
-};
+/** Warnings and errors on stderr, the rest silent (NODE_DEBUG=rocket-rpc shows it). */
+export const stderrLogger: Logger = childLogger(defaultLogger, { component: 'serve' });
 
 export async function readTlsFiles(files: TlsFiles): Promise<tls.TlsOptions> {
   const read = async (file: string, what: string): Promise<Buffer> => {
@@ -115,7 +113,7 @@ export async function serveProvider(options: ServeOptions): Promise<RunningProvi
     return { ...address, services, metricsUrl: metrics?.url, close: () => (closing ??= close()) };
   } catch (error) {
     await provider?.close({ graceMs: 0 });
-    await cleanup?.().catch((cleanupError: unknown) => logger.warn('the module’s close failed', cleanupError));
+    await cleanup?.().catch((cleanupError: unknown) => logger.warn({ err: cleanupError }, 'the module’s close failed'));
     await metrics?.close();
     throw error;
   }

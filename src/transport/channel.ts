@@ -8,6 +8,8 @@ import type { RemotingCommand } from '../protocol/command.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from '../protocol/codes.js';
 import { timerDelay } from './timer-delay.js';
 import { bufferView } from '../protocol/buffer-methods.js';
+import { ProtocolError } from '../errors.js';
+import { countReason, type IoCounters } from '../telemetry/stats.js';
 
 export interface ChannelOptions {
   remoteAddress: string;
@@ -15,6 +17,8 @@ export interface ChannelOptions {
   maxFrameLength?: number;
   /** Close after this long without reads or writes (docs/engine-api.md). 0 disables. */
   maxIdleMs?: number;
+  /** Where traffic is counted (the engine's side totals); default: counters of this channel alone. */
+  counters?: IoCounters;
 }
 
 export interface ChannelEvents {
@@ -75,6 +79,9 @@ export class Channel extends EventEmitter<ChannelEvents> {
   private signalShared = false;
   private readonly emitCommand: (command: RemotingCommand) => void;
   private commandHandler: ((command: RemotingCommand) => void) | null = null;
+  private readonly counters: IoCounters;
+  /** Why the channel closed ('closed locally', 'peer closed', 'idle', or the error's message), for logs. */
+  closeReason = '';
 
   constructor(stream: Duplex, options: ChannelOptions) {
     super();
@@ -83,15 +90,18 @@ export class Channel extends EventEmitter<ChannelEvents> {
     this.localAddress = options.localAddress ?? '';
     this.decoder = new FrameDecoder({ maxFrameLength: options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH });
     this.maxIdleMs = options.maxIdleMs ?? 0;
+    this.counters = options.counters ?? { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0, connectionsOpened: 0, connectionsClosed: 0, framesRefused: new Map(), connectionsRefused: new Map() };
+    this.counters.connectionsOpened++;
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     this.emitCommand = (command) => {
+      this.counters.framesIn++;
       const handler = this.commandHandler;
       if (handler !== null) handler(command);
       else this.emit('command', command);
     };
     stream.on('error', (error: Error) => this.close(error));
-    stream.on('end', () => this.close(null));
-    stream.on('close', () => this.close(null));
+    stream.on('end', () => this.closeBecause('peer closed'));
+    stream.on('close', () => this.closeBecause('peer closed'));
     if (this.maxIdleMs > 0) this.armIdleTimer(this.maxIdleMs);
   }
 
@@ -129,6 +139,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
   write(command: RemotingCommand, onWritten?: WriteCallback): boolean {
     if (this.closedFlag) return false;
     encodeFrame(command);
+    this.counters.framesOut++;
     const { memory, start, end } = committedFrame;
     // Frames encoded back to back lie one after another in memory: extend the run instead of
     // making a Buffer per frame.
@@ -185,6 +196,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
       return;
     }
     this.lastActivity = performance.now();
+    this.counters.bytesOut += bytes;
     const done = callbacks === null ? undefined : (error: Error | null | undefined) => {
       // Node reports a write that destroy() cut short as a success (stream_base_commons
       // onWriteComplete); a channel closed before its write completed did not write it.
@@ -206,8 +218,14 @@ export class Channel extends EventEmitter<ChannelEvents> {
 
   /** Closes the connection; `error` says why (null: orderly). Idempotent. */
   close(error: Error | null = null): void {
+    this.closeBecause(error === null ? 'closed locally' : error.message, error);
+  }
+
+  private closeBecause(reason: string, error: Error | null = null): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    this.closeReason = reason;
+    this.counters.connectionsClosed++;
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (error !== null) this.emit('exception', error);
@@ -222,15 +240,17 @@ export class Channel extends EventEmitter<ChannelEvents> {
   end(): void {
     if (this.closedFlag) return;
     this.flush();
-    this.stream.end(() => this.close(null));
+    this.stream.end(() => this.closeBecause('closed locally'));
   }
 
   private onData(chunk: Buffer): void {
     this.lastActivity = performance.now();
+    this.counters.bytesIn += chunk.length;
     try {
       this.decoder.push(chunk, this.emitCommand);
     } catch (error) {
       // A bad frame: Java logs it and closes the connection, never answering (docs/protocol.md §1).
+      countReason(this.counters.framesRefused, error instanceof ProtocolError ? error.reason : 'error');
       this.close(error as Error);
     }
   }
@@ -240,7 +260,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
       const idleFor = performance.now() - this.lastActivity;
       if (idleFor >= this.maxIdleMs) {
         this.emit('idle');
-        this.close(null);
+        this.closeBecause('idle');
       } else {
         this.armIdleTimer(this.maxIdleMs - idleFor);
       }

@@ -1,4 +1,7 @@
+import { AsyncResource } from 'node:async_hooks';
 import { ExecutorRejectedError } from './errors.js';
+import { currentInstrumentation } from '../telemetry/instrumentation.js';
+import { executorCountersFor, liveExecutors, type ExecutorCounters } from '../telemetry/stats.js';
 
 export interface ExecutorOptions {
   /** Name shown in errors and metrics. */
@@ -22,6 +25,8 @@ export class Executor {
   private readonly queue: Array<() => void> = [];
   private queueHead = 0;
   private idleWaiters: Array<() => void> = [];
+  /** Refusals, counted under this executor's name (for metrics). */
+  private readonly counters: ExecutorCounters;
 
   constructor(options: ExecutorOptions = {}) {
     this.name = options.name ?? 'default';
@@ -29,6 +34,8 @@ export class Executor {
     this.queueSize = options.queueSize ?? 10_000;
     if (!(this.concurrency >= 1)) throw new RangeError(`executor ${this.name}: concurrency must be >= 1`);
     if (!(this.queueSize >= 0)) throw new RangeError(`executor ${this.name}: queueSize must be >= 0`);
+    this.counters = executorCountersFor(this.name);
+    liveExecutors.add(this);
   }
 
   get active(): number {
@@ -50,11 +57,17 @@ export class Executor {
    */
   run<T>(task: () => T | Promise<T>): Promise<T> {
     if (this.running < this.concurrency) return this.start(task);
-    if (this.queued >= this.queueSize) return Promise.reject(new ExecutorRejectedError(this.name));
+    if (this.queued >= this.queueSize) {
+      this.counters.rejected++;
+      return Promise.reject(new ExecutorRejectedError(this.name));
+    }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push(() => {
+      const job = (): void => {
         this.start(task).then(resolve, reject);
-      });
+      };
+      // A queued task starts from whichever task ends first; with tracing on it must still run in
+      // the context (trace) of the call that queued it.
+      this.queue.push(currentInstrumentation() === null ? job : AsyncResource.bind(job));
     });
   }
 

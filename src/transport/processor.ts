@@ -26,6 +26,11 @@ export interface RequestProcessor {
   processRequest(request: RemotingCommand, context: RequestContext): ProcessResult | Promise<ProcessResult>;
   /** True → the caller gets `SYSTEM_BUSY [REJECTREQUEST]` at once (flow control). */
   rejectRequest?(): boolean;
+  /**
+   * Names the method a request calls, for metrics, traces and logs (`Service/method`); undefined
+   * when this processor serves no such method. Without it, requests are named by their code.
+   */
+  describe?(request: RemotingCommand): string | undefined;
 }
 
 export type ProcessorFunction = RequestProcessor['processRequest'];
@@ -51,8 +56,4 @@ export interface ChannelEvent {
   error?: Error;
 }
 
-export interface Logger {
-  debug(message: string, ...details: unknown[]): void;
-  warn(message: string, ...details: unknown[]): void;
-  error(message: string, ...details: unknown[]): void;
-}
+export type { Logger } from '../telemetry/log.js';

@@ -14,6 +14,8 @@ import type { InvokeOptions, ResponseInterceptor } from './remoting-endpoint.js'
 import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { Semaphore, type Permit } from './semaphore.js';
 import { timerDelay } from './timer-delay.js';
+import { observeClientCall } from '../telemetry/call-observer.js';
+import { currentInstrumentation } from '../telemetry/instrumentation.js';
 
 const NO_OPTIONS: InvokeOptions = Object.freeze({});
 
@@ -43,7 +45,10 @@ export interface RemotingClientOptions {
   /** Executor for processors of server → client requests registered without one. */
   defaultExecutor?: Executor;
   connector?: Connector;
+  /** A pino-compatible logger; default: warnings and errors on stderr, the rest with NODE_DEBUG=rocket-rpc. */
   logger?: Logger;
+  /** Log calls that take longer than this many ms (warn level; method and timing, never arguments or bodies). Default: off. */
+  slowCallMs?: number;
   language?: string;
   version?: number;
   /** Add the top stack frame (with its file path) to SYSTEM_ERROR remarks of server → client requests. Default false. */
@@ -89,11 +94,17 @@ export class RemotingClient extends RemotingPeer {
   private readonly runAfterHooks: ResponseInterceptor = (addr, request, response) => this.endpoint.runAfterHooks(addr, request, response);
 
   constructor(options: RemotingClientOptions = {}) {
-    super(options, { async: 65535, oneway: 65535 });
+    super(options, { async: 65535, oneway: 65535 }, 'client');
     this.options = options;
     // The notice is handled where it arrives, never queued behind other work.
     const inline = new Executor({ name: 'going-away', concurrency: Infinity, queueSize: 0 });
     this.registerProcessor(GOING_AWAY_REQUEST_CODE, (request, context) => this.onGoingAway(context.channel, request), inline);
+  }
+
+  protected get connectionCount(): number {
+    let open = 0;
+    for (const slot of this.slots.values()) if (slot.channel !== null && !slot.channel.closed) open++;
+    return open;
   }
 
   /** Calls waiting for a response, across all connections. */
@@ -112,6 +123,12 @@ export class RemotingClient extends RemotingPeer {
    * `RemotingTimeoutError`, `ConnectionClosedError` or `AbortedError`.
    */
   invokeSync(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = NO_OPTIONS): Promise<RemotingCommand> {
+    // Observed only while an instrumentation is registered or slow calls are logged.
+    if (currentInstrumentation() !== null || this.endpoint.slowCallMs > 0) return this.observed(addr, request, false, () => this.invokeSyncNow(addr, request, timeoutMs, options));
+    return this.invokeSyncNow(addr, request, timeoutMs, options);
+  }
+
+  private invokeSyncNow(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions): Promise<RemotingCommand> {
     const begin = performance.now();
     const channel = this.openChannel(addr);
     if (channel !== null) return this.send(channel, addr, request, timeoutMs, begin, options, true);
@@ -122,7 +139,12 @@ export class RemotingClient extends RemotingPeer {
    * Like `invokeSync`, but bounded by the async semaphore; the promise form of `invokeAsync`.
    * Without a permit within the timeout it rejects with `RemotingTooMuchRequestError`.
    */
-  async invokeAsyncPromise(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+  invokeAsyncPromise(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<RemotingCommand> {
+    if (currentInstrumentation() !== null || this.endpoint.slowCallMs > 0) return this.observed(addr, request, false, () => this.invokeAsyncNow(addr, request, timeoutMs, options));
+    return this.invokeAsyncNow(addr, request, timeoutMs, options);
+  }
+
+  private async invokeAsyncNow(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions): Promise<RemotingCommand> {
     const begin = performance.now();
     const permit = this.asyncSemaphore.tryAcquire() ?? (await this.waitForPermit(this.asyncSemaphore, 'invokeAsyncImpl', 'semaphoreAsyncValue', addr, timeoutMs, begin, options.signal));
     try {
@@ -155,7 +177,12 @@ export class RemotingClient extends RemotingPeer {
    * that stopped reading); its oneway permit is then held until the write ends, so the permits
    * bound how much can pile up for such a peer.
    */
-  async invokeOneway(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<void> {
+  invokeOneway(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions = {}): Promise<void> {
+    if (currentInstrumentation() !== null || this.endpoint.slowCallMs > 0) return this.observed(addr, request, true, () => this.invokeOnewayNow(addr, request, timeoutMs, options));
+    return this.invokeOnewayNow(addr, request, timeoutMs, options);
+  }
+
+  private async invokeOnewayNow(addr: string, request: RemotingCommand, timeoutMs: number, options: InvokeOptions): Promise<void> {
     const begin = performance.now();
     if (this.closed) throw new EngineClosedError('RemotingClient');
     request.markOneway();
@@ -193,6 +220,20 @@ export class RemotingClient extends RemotingPeer {
     for (const addr of [...this.slots.keys()]) this.closeChannel(addr);
     for (const channel of [...this.retired]) channel.close();
     this.endpoint.shutdown((call) => new EngineClosedError(`RemotingClient (call to ${call.addr})`));
+    this.untrack();
+  }
+
+  /** Runs a call under observation (instrumentation scope, slow-call log); the caller gets the call's own promise. */
+  private observed<T>(addr: string, request: RemotingCommand, oneway: boolean, call: () => Promise<T>): Promise<T> {
+    const scope = observeClientCall(this.logger, this.endpoint.slowCallMs, addr, request, oneway);
+    const promise = call();
+    if (scope !== undefined) {
+      promise.then(
+        (value) => scope.end(oneway ? null : (value as RemotingCommand), null),
+        (error: unknown) => scope.end(null, error),
+      );
+    }
+    return promise;
   }
 
   /**
@@ -220,7 +261,7 @@ export class RemotingClient extends RemotingPeer {
       try {
         this.emit('goingAway', addr);
       } catch (error) {
-        this.logger.error('goingAway listener threw', error);
+        this.logger.error({ err: error }, 'goingAway listener threw');
       }
     }
     // Oneway: the endpoint would not send a returned answer, hence the write above.
@@ -269,7 +310,7 @@ export class RemotingClient extends RemotingPeer {
     try {
       callback(future);
     } catch (error) {
-      this.logger.error(`invokeAsync callback for ${future.addr} threw`, error);
+      this.logger.error({ err: error, addr: future.addr }, `invokeAsync callback for ${future.addr} threw`);
     }
   }
 
@@ -334,6 +375,7 @@ export class RemotingClient extends RemotingPeer {
       localAddress: stream instanceof net.Socket ? `${stream.localAddress}:${stream.localPort}` : '',
       maxFrameLength: this.options.maxFrameLength,
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
+      counters: this.ioCounters,
     });
     slot.channel = channel;
     slot.connecting = null;

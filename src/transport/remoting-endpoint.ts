@@ -30,6 +30,8 @@ import { timerDelay } from './timer-delay.js';
 import type { AclCaller, AclVerifier } from './acl-verifier.js';
 import { errorRemark } from './error-remark.js';
 import { toProcessor, type Logger, type ProcessorLike, type ProcessResult, type RequestContext, type RequestProcessor, type RpcHook } from './processor.js';
+import { observeServerCall } from '../telemetry/call-observer.js';
+import { currentInstrumentation, type ServerCallScope } from '../telemetry/instrumentation.js';
 
 export interface EndpointOptions {
   /** Language written in the commands the engine creates itself (system responses). Default JAVA. */
@@ -42,6 +44,8 @@ export interface EndpointOptions {
   logger: Logger;
   /** Add the top stack frame to SYSTEM_ERROR remarks (error-remark.ts). Default false. */
   remarkStackFrame?: boolean;
+  /** Log requests that take longer than this to answer. Default: off. */
+  slowCallMs?: number;
 }
 
 interface ProcessorEntry {
@@ -169,6 +173,8 @@ export class RemotingEndpoint {
   private readonly language: string;
   private readonly version: number;
   private readonly logger: Logger;
+  /** Slow-call threshold (0: off); public so the client times its own calls with the same one. */
+  readonly slowCallMs: number;
   private sweepTimer: NodeJS.Timeout | null = null;
   private inFlight = 0;
   private drainWaiters: Array<() => void> = [];
@@ -185,6 +191,7 @@ export class RemotingEndpoint {
     this.hooks = [...(options.hooks ?? [])];
     this.logger = options.logger;
     this.remarkStackFrame = options.remarkStackFrame ?? false;
+    this.slowCallMs = options.slowCallMs ?? 0;
   }
 
   registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
@@ -346,7 +353,7 @@ export class RemotingEndpoint {
   private sweep(): void {
     const now = performance.now();
     const swept = this.pending.sweep(now, SWEEP_INTERVAL_MS, (call) => new RemotingTimeoutError(call.addr, call.timeoutMs, now - call.begin, call.opaque));
-    if (swept > 0) this.logger.warn(`sweep failed ${swept} calls whose timers had not fired`);
+    if (swept > 0) this.logger.warn({ event: 'sweep', calls: swept }, `sweep failed ${swept} calls whose timers had not fired`);
   }
 
   private onResponse(channel: Channel, response: RemotingCommand): void {
@@ -377,19 +384,21 @@ export class RemotingEndpoint {
       caller = verdict.caller;
     }
     const entry = this.processors.get(request.code) ?? this.defaultProcessor;
+    // Observed only while an instrumentation is registered or slow calls are logged.
+    const scope = currentInstrumentation() === null && this.slowCallMs === 0 ? undefined : this.observe(channel, request, entry);
     if (entry === null) {
-      this.answerSystem(channel, request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, SystemRemark.notSupported(request.code));
+      this.answerSystem(channel, request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, SystemRemark.notSupported(request.code), scope);
       return;
     }
     let rejected: boolean;
     try {
       rejected = entry.processor.rejectRequest?.() === true;
     } catch (error) {
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame), scope);
       return;
     }
     if (rejected) {
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.REJECT_REQUEST);
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.REJECT_REQUEST, scope);
       return;
     }
     this.inFlight++;
@@ -399,22 +408,33 @@ export class RemotingEndpoint {
       // written without a single promise; an asynchronous one holds the slot until it settles.
       let pending: Promise<void> | undefined;
       try {
-        pending = this.process(channel, request, processor, caller);
+        pending = this.process(channel, request, processor, caller, scope);
       } catch (error) {
-        this.logger.error('request processing failed outside the processor', error);
+        this.logger.error({ err: error }, 'request processing failed outside the processor');
       }
       if (pending === undefined) this.releaseSlot(executor);
       else pending.then(() => this.releaseSlot(executor));
       return;
     }
-    executor.run(() => this.process(channel, request, processor, caller)).then(
+    executor.run(() => this.process(channel, request, processor, caller, scope)).then(
       () => this.finishRequest(),
       (error: unknown) => {
         this.finishRequest();
-        if (error instanceof ExecutorRejectedError) this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
-        else this.logger.error('request processing failed outside the processor', error);
+        if (error instanceof ExecutorRejectedError) this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD, scope);
+        else this.logger.error({ err: error }, 'request processing failed outside the processor');
       },
     );
+  }
+
+  private observe(channel: Channel, request: RemotingCommand, entry: ProcessorEntry | null): ServerCallScope | undefined {
+    let method: string | null | undefined;
+    try {
+      method = entry === null ? undefined : entry.processor.describe === undefined ? null : entry.processor.describe(request);
+    } catch {
+      // A processor that cannot name the request does not serve it.
+      method = undefined;
+    }
+    return observeServerCall(this.logger, this.slowCallMs, request, channel.remoteAddress, channel.localAddress, method);
   }
 
   private releaseSlot(executor: Executor): void {
@@ -435,7 +455,7 @@ export class RemotingEndpoint {
    * Runs the processor and answers. Returns a promise only when the processor returned one (it
    * never rejects); processor and hook errors become SYSTEM_ERROR answers.
    */
-  private process(channel: Channel, request: RemotingCommand, processor: RequestProcessor, caller: AclCaller | null): Promise<void> | undefined {
+  private process(channel: Channel, request: RemotingCommand, processor: RequestProcessor, caller: AclCaller | null, scope?: ServerCallScope): Promise<void> | undefined {
     const context: RequestContext = {
       remoteAddress: channel.remoteAddress,
       channel,
@@ -446,44 +466,47 @@ export class RemotingEndpoint {
     let result: ProcessResult | PromiseLike<ProcessResult>;
     try {
       this.runBeforeHooks(channel.remoteAddress, request);
-      result = processor.processRequest(request, context);
+      result = scope === undefined ? processor.processRequest(request, context) : scope.run(() => processor.processRequest(request, context));
     } catch (error) {
-      this.processFailed(channel, request, error);
+      this.processFailed(channel, request, error, scope);
       return undefined;
     }
     if (isThenable(result)) {
       return Promise.resolve(result).then(
-        (response) => this.processed(channel, request, response ?? null),
-        (error: unknown) => this.processFailed(channel, request, error),
+        (response) => this.processed(channel, request, response ?? null, scope),
+        (error: unknown) => this.processFailed(channel, request, error, scope),
       );
     }
-    this.processed(channel, request, result ?? null);
+    this.processed(channel, request, result ?? null, scope);
     return undefined;
   }
 
-  private processed(channel: Channel, request: RemotingCommand, response: RemotingCommand | null): void {
+  private processed(channel: Channel, request: RemotingCommand, response: RemotingCommand | null, scope?: ServerCallScope): void {
     try {
       this.runAfterHooks(channel.remoteAddress, request, response);
     } catch (error) {
-      this.processFailed(channel, request, error);
+      this.processFailed(channel, request, error, scope);
       return;
     }
-    if (response === null || request.isOneway()) return;
-    this.answer(channel, request, response);
+    if (response === null || request.isOneway()) {
+      scope?.end(response, null);
+      return;
+    }
+    this.answer(channel, request, response, scope);
   }
 
-  private processFailed(channel: Channel, request: RemotingCommand, error: unknown): void {
+  private processFailed(channel: Channel, request: RemotingCommand, error: unknown, scope?: ServerCallScope): void {
     if (error instanceof ExecutorRejectedError) {
       // A processor with its own pool (e.g. WorkerProcessor) is saturated: flow control, as Java.
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD);
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD, scope);
       return;
     }
-    if (request.isOneway()) this.logger.warn(`processor for oneway request code ${request.code} failed`, error);
-    this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
+    if (request.isOneway()) this.logger.warn({ err: error, code: request.code }, `processor for oneway request code ${request.code} failed`);
+    this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame), scope);
   }
 
   /** Java answers in the request's opaque with bit 0 set; we also keep the request's header type. */
-  private answer(channel: Channel, request: RemotingCommand, response: RemotingCommand): void {
+  private answer(channel: Channel, request: RemotingCommand, response: RemotingCommand, scope?: ServerCallScope): void {
     response.opaque = request.opaque;
     response.markResponse();
     response.serializeType = request.serializeType;
@@ -491,16 +514,23 @@ export class RemotingEndpoint {
       channel.write(response);
     } catch (error) {
       // The processor built an unencodable response: tell the caller rather than leave it waiting.
-      this.logger.error(`response to request code ${request.code} could not be encoded`, error);
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
+      this.logger.error({ err: error, code: request.code }, `response to request code ${request.code} could not be encoded`);
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame), scope);
+      return;
     }
+    scope?.end(response, null);
   }
 
-  /** The remoting layer's own answers (docs/protocol.md §6); never sent to oneway requests. */
-  private answerSystem(channel: Channel, request: RemotingCommand, code: number, remark: string): void {
-    if (request.isOneway()) return;
+  /**
+   * The remoting layer's own answers (docs/protocol.md §6); never sent to oneway requests (an observer
+   * still sees the code the answer would have had).
+   */
+  private answerSystem(channel: Channel, request: RemotingCommand, code: number, remark: string, scope?: ServerCallScope): void {
+    if (request.isOneway() && scope === undefined) return;
     const response = new RemotingCommand({ code, remark, language: this.language, version: this.version, opaque: request.opaque, serializeType: request.serializeType as SerializeType });
     response.markResponse();
+    scope?.end(response, null);
+    if (request.isOneway()) return;
     channel.write(response);
   }
 }

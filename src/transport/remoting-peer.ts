@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { Channel } from './channel.js';
 import type { Executor } from './executor.js';
 import { defaultLogger } from './logger.js';
+import { ProtocolError } from '../errors.js';
+import { childLogger } from '../telemetry/log.js';
+import { ioCounters, liveEngines, type EngineSide, type EngineStats, type IoCounters } from '../telemetry/stats.js';
 import type { ChannelEvent, Logger, ProcessorLike, RpcHook } from './processor.js';
 import { RemotingEndpoint } from './remoting-endpoint.js';
 import { Semaphore } from './semaphore.js';
@@ -20,7 +23,10 @@ export interface RemotingPeerOptions {
   defaultExecutor?: Executor;
   asyncPermits?: number;
   onewayPermits?: number;
+  /** A pino-compatible logger; default: warnings and errors on stderr, the rest with NODE_DEBUG=rocket-rpc. */
   logger?: Logger;
+  /** Log calls that take longer than this (warn level, without arguments or bodies). Default: off. */
+  slowCallMs?: number;
   language?: string;
   version?: number;
   /** Add the top stack frame (with its file path) to SYSTEM_ERROR remarks. Default false. */
@@ -37,10 +43,15 @@ export abstract class RemotingPeer extends EventEmitter<RemotingPeerEvents> {
   protected readonly asyncSemaphore: Semaphore;
   protected readonly onewaySemaphore: Semaphore;
   protected readonly logger: Logger;
+  /** Where this side's traffic is counted (process-wide totals per side). */
+  protected readonly ioCounters: IoCounters;
+  private readonly side: EngineSide;
 
-  protected constructor(options: RemotingPeerOptions, defaultPermits: { async: number; oneway: number }) {
+  protected constructor(options: RemotingPeerOptions, defaultPermits: { async: number; oneway: number }, side: EngineSide) {
     super();
-    this.logger = options.logger ?? defaultLogger;
+    this.side = side;
+    this.logger = childLogger(options.logger ?? defaultLogger, { component: side === 'client' ? 'remoting-client' : 'remoting-server' });
+    this.ioCounters = ioCounters[side];
     this.endpoint = new RemotingEndpoint({
       language: options.language,
       version: options.version,
@@ -48,9 +59,31 @@ export abstract class RemotingPeer extends EventEmitter<RemotingPeerEvents> {
       hooks: options.hooks,
       logger: this.logger,
       remarkStackFrame: options.remarkStackFrame,
+      slowCallMs: options.slowCallMs,
     });
     this.asyncSemaphore = new Semaphore(options.asyncPermits ?? defaultPermits.async);
     this.onewaySemaphore = new Semaphore(options.onewayPermits ?? defaultPermits.oneway);
+    liveEngines.add(this);
+  }
+
+  /** Open connections of this engine. */
+  protected abstract get connectionCount(): number;
+
+  /** A point-in-time view for metrics: connections, pending calls, requests in flight, permits in use. */
+  stats(): EngineStats {
+    return {
+      side: this.side,
+      connections: this.connectionCount,
+      pendingCalls: this.endpoint.pending.size,
+      requestsInFlight: this.endpoint.requestsInFlight,
+      asyncPermitsInUse: this.asyncSemaphore.permits - this.asyncSemaphore.availablePermits,
+      onewayPermitsInUse: this.onewaySemaphore.permits - this.onewaySemaphore.availablePermits,
+    };
+  }
+
+  /** Stops reporting this engine's state (called by `close()`). */
+  protected untrack(): void {
+    liveEngines.delete(this);
   }
 
   registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
@@ -70,10 +103,15 @@ export abstract class RemotingPeer extends EventEmitter<RemotingPeerEvents> {
     this.endpoint.attach(channel);
     channel.on('idle', () => this.emitChannelEvent({ type: 'IDLE', remoteAddress, channel }));
     channel.on('exception', (error) => this.emitChannelEvent({ type: 'EXCEPTION', remoteAddress, channel, error }));
-    channel.on('close', () => {
+    channel.on('close', (error) => {
       onClose();
+      if (error instanceof ProtocolError) {
+        this.logger.warn({ event: 'frame.refused', remote: remoteAddress, reason: error.reason, err: error }, 'refused a frame; connection closed');
+      }
+      this.logger.debug({ event: 'connection.close', remote: remoteAddress, local: channel.localAddress, reason: channel.closeReason }, 'connection closed');
       this.emitChannelEvent({ type: 'CLOSE', remoteAddress, channel });
     });
+    this.logger.debug({ event: 'connection.open', remote: remoteAddress, local: channel.localAddress }, 'connection opened');
     this.emitChannelEvent({ type: 'CONNECT', remoteAddress, channel });
   }
 
@@ -82,7 +120,7 @@ export abstract class RemotingPeer extends EventEmitter<RemotingPeerEvents> {
     try {
       this.emit('channel', event);
     } catch (error) {
-      this.logger.error('channel event listener threw', error);
+      this.logger.error({ err: error }, 'channel event listener threw');
     }
   }
 }

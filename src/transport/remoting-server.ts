@@ -14,6 +14,7 @@ import type { Logger, RpcHook } from './processor.js';
 import type { InvokeOptions } from './remoting-endpoint.js';
 import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { timerDelay } from './timer-delay.js';
+import { countReason } from '../telemetry/stats.js';
 
 export interface RemotingServerOptions {
   /** Listen address. Default `0.0.0.0` (all interfaces, as Java). */
@@ -35,7 +36,10 @@ export interface RemotingServerOptions {
   /** In-flight oneway requests the server sends to clients. Default 256. */
   onewayPermits?: number;
   backlog?: number;
+  /** A pino-compatible logger; default: warnings and errors on stderr, the rest with NODE_DEBUG=rocket-rpc. */
   logger?: Logger;
+  /** Log calls that take longer than this many ms (warn level; method and timing, never arguments or bodies). Default: off. */
+  slowCallMs?: number;
   language?: string;
   version?: number;
   /**
@@ -81,7 +85,7 @@ export class RemotingServer extends RemotingPeer {
   private stopped: Promise<void> = Promise.resolve();
 
   constructor(options: RemotingServerOptions = {}) {
-    super(options, { async: 64, oneway: 256 });
+    super(options, { async: 64, oneway: 256 }, 'server');
     this.options = options;
     this.endpoint.acl = options.acl ?? null;
   }
@@ -89,6 +93,10 @@ export class RemotingServer extends RemotingPeer {
   /** The ACL verifier every request passes, if the server has one. */
   get acl(): AclVerifier | null {
     return this.endpoint.acl;
+  }
+
+  protected get connectionCount(): number {
+    return this.liveChannels.size;
   }
 
   /** Connected clients. */
@@ -114,6 +122,7 @@ export class RemotingServer extends RemotingPeer {
     const onSocket = (socket: net.Socket): void => {
       // A TLS handshake can finish after close() began; such a connection is refused, not served.
       if (this.state !== 'started') {
+        countReason(this.ioCounters.connectionsRefused, 'closing');
         socket.destroy();
         return;
       }
@@ -123,7 +132,8 @@ export class RemotingServer extends RemotingPeer {
     const server = this.options.tls ? tls.createServer(this.options.tls, onSocket) : net.createServer(onSocket);
     if (this.options.tls) {
       server.on('tlsClientError', (error, socket) => {
-        this.logger.debug(`TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);
+        countReason(this.ioCounters.connectionsRefused, 'tls_handshake');
+        this.logger.debug({ event: 'connection.refused', reason: 'tls_handshake', remote: `${socket.remoteAddress}:${socket.remotePort}`, err: error }, `TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);
       });
     }
     server.on('connection', (socket: net.Socket) => {
@@ -139,7 +149,7 @@ export class RemotingServer extends RemotingPeer {
         resolve();
       });
     });
-    server.on('error', (error) => this.logger.error('server socket error', error));
+    server.on('error', (error) => this.logger.error({ err: error }, 'server socket error'));
     const info = server.address() as net.AddressInfo;
     this.bound = { host: info.address, port: info.port, addr: formatAddress(info.address, info.port) };
     return this.bound;
@@ -151,6 +161,7 @@ export class RemotingServer extends RemotingPeer {
    */
   acceptStream(stream: Duplex, remoteAddress: string): Channel {
     if (this.state === 'closing' || this.state === 'closed') {
+      countReason(this.ioCounters.connectionsRefused, 'closing');
       stream.destroy();
       throw new EngineClosedError('RemotingServer');
     }
@@ -159,6 +170,7 @@ export class RemotingServer extends RemotingPeer {
       localAddress: this.bound?.addr ?? '',
       maxFrameLength: this.options.maxFrameLength,
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
+      counters: this.ioCounters,
     });
     this.liveChannels.add(channel);
     this.adoptChannel(channel, remoteAddress, () => this.liveChannels.delete(channel));
@@ -236,6 +248,7 @@ export class RemotingServer extends RemotingPeer {
     this.endpoint.shutdown(() => new EngineClosedError('RemotingServer'));
     await this.stopped;
     this.state = 'closed';
+    this.untrack();
   }
 
   private announceGoingAway(answerWaitMs: number): Promise<void> {

@@ -9,6 +9,7 @@ import { Ops } from '../fixtures/serve-module.js';
 import { CliProcess, serveFixture } from '../support/serve-cli.js';
 import { repoRoot } from '../support/repo-root.js';
 import { hasOpenssl, makeTestPki } from '../support/transport-tls.js';
+import { matching, scrapeUntil } from '../support/prometheus-text.js';
 import { runCli } from '../../src/cli/run.js';
 import { PassThrough } from 'node:stream';
 
@@ -127,11 +128,18 @@ test('a module without the expected default export, and bad flags, fail with a c
   assert.equal((await cli('serve', serveFixture, '--port', '70000')).code, 2);
 });
 
-test('--metrics-port without the OpenTelemetry entry fails before serving, naming what to install', async () => {
-  const server = serve(serveFixture, '--host', '127.0.0.1', '--port', '0', '--metrics-port', '1');
-  assert.equal((await server.exited).code, 1);
-  assert.match(server.stderr.join('\n'), /metrics need @opentelemetry\/api/);
-  assert.equal(server.stdout.length, 0);
+test('--metrics-port serves Prometheus metrics that count the calls made, exactly', async () => {
+  const server = serve(serveFixture, '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--metrics-host', '127.0.0.1');
+  const addr = await server.serving();
+  const url = /metrics (http:\/\/\S+?)[,)]/.exec(server.stdout[0]!)?.[1];
+  assert.ok(url !== undefined, `the serving line names the metrics URL: ${server.stdout[0]}`);
+  const ops = consumer(addr).proxy(Ops);
+  for (let i = 0; i < 3; i++) assert.equal(await ops.slow(String(i), 0), `slow done ${i}`);
+  const samples = await scrapeUntil(url, (s) => matching(s, 'rpc_server_call_duration_count', { rpc_method: 'com.acme.Ops/slow' }).length > 0);
+  const served = matching(samples, 'rpc_server_call_duration_count', { rpc_method: 'com.acme.Ops/slow', rpc_response_status_code: '0' });
+  assert.equal(served.reduce((sum, sample) => sum + sample.value, 0), 3);
+  server.signal('SIGTERM');
+  assert.equal((await server.exited).code, 0);
 });
 
 test('TLS files: the provider serves TLS, and mutual TLS refuses a client without a certificate', { skip: hasOpenssl() ? false : 'openssl is not installed' }, async () => {

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineContract, J, method, RemoteError, type RemotingCommand } from '../../src/index.js';
 import { deferred, startPair, type Pair } from './support/pair.js';
+import { silentLogger, type LogFields } from '../../src/telemetry/log.js';
 
 const Log = defineContract('com.acme.Log', {
   write: method([J.String], J.void),
@@ -29,11 +30,11 @@ before(async () => {
     {
       provider: {
         logger: {
-          debug: () => undefined,
-          error: () => undefined,
-          warn: (message: string) => {
-            warnings.push(message);
-            onWarning.resolve(message);
+          ...silentLogger,
+          warn: (first: LogFields | string, message?: string) => {
+            const text = typeof first === 'string' ? first : (message ?? '');
+            warnings.push(text);
+            onWarning.resolve(text);
           },
         },
       },

@@ -9,14 +9,15 @@ import { performance } from 'node:perf_hooks';
 import type { TestContext } from 'node:test';
 import { RemotingCommand } from '../../src/protocol/command.js';
 import { RemotingError } from '../../src/errors.js';
-import type { Logger } from '../../src/transport/processor.js';
+import type { Logger, LogFields } from '../../src/telemetry/log.js';
 import { RemotingClient, type RemotingClientOptions } from '../../src/transport/remoting-client.js';
 import { RemotingServer, type RemotingServerOptions } from '../../src/transport/remoting-server.js';
 
 export interface LogEntry {
-  level: 'debug' | 'warn' | 'error';
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   message: string;
-  details: unknown[];
+  /** The line's structured fields (pino's merging object); empty for a message alone. */
+  fields: LogFields;
 }
 
 /** A logger that keeps every line (nothing reaches the console) and can be awaited. */
@@ -24,16 +25,24 @@ export class RecordingLogger implements Logger {
   readonly entries: LogEntry[] = [];
   private waiters: Array<{ predicate: (entry: LogEntry) => boolean; resolve: (entry: LogEntry) => void }> = [];
 
-  debug(message: string, ...details: unknown[]): void {
-    this.record({ level: 'debug', message, details });
+  trace(first: LogFields | string, message?: string): void {
+    this.record(entry('trace', first, message));
   }
 
-  warn(message: string, ...details: unknown[]): void {
-    this.record({ level: 'warn', message, details });
+  debug(first: LogFields | string, message?: string): void {
+    this.record(entry('debug', first, message));
   }
 
-  error(message: string, ...details: unknown[]): void {
-    this.record({ level: 'error', message, details });
+  info(first: LogFields | string, message?: string): void {
+    this.record(entry('info', first, message));
+  }
+
+  warn(first: LogFields | string, message?: string): void {
+    this.record(entry('warn', first, message));
+  }
+
+  error(first: LogFields | string, message?: string): void {
+    this.record(entry('error', first, message));
   }
 
   count(predicate: (entry: LogEntry) => boolean): number {
@@ -66,6 +75,10 @@ export class RecordingLogger implements Logger {
     this.countWaiters = [];
     for (const wake of counting) wake();
   }
+}
+
+function entry(level: LogEntry['level'], first: LogFields | string, message: string | undefined): LogEntry {
+  return typeof first === 'string' ? { level, message: first, fields: {} } : { level, message: message ?? '', fields: first };
 }
 
 /** The line the engine logs when it drops a response nobody waits for. */

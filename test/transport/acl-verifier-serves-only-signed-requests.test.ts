@@ -193,7 +193,7 @@ test('secret keys appear in no remark, log line, error message, inspect() or JSO
     }
   }
   texts.push(inspect(acl), JSON.stringify(acl), inspect(new AclClientRpcHook({ accessKey: 'ak', secretKey: secrets[0]! })), JSON.stringify(new AclClientRpcHook({ accessKey: 'ak', secretKey: secrets[0]! })));
-  for (const entry of [...aclLogger.entries, ...logger.entries, ...clientLogger.entries]) texts.push(entry.message, inspect(entry.details));
+  for (const entry of [...aclLogger.entries, ...logger.entries, ...clientLogger.entries]) texts.push(entry.message, inspect(entry.fields));
   assert.ok(texts.length > 15);
   assert.ok(aclLogger.entries.length >= 3, 'the denials were logged');
   for (const text of texts) {
