@@ -14,7 +14,8 @@ export type RemotingErrorCode =
   | 'REMOTE'
   | 'INVALID_ARGUMENT'
   | 'NO_PROVIDER'
-  | 'DISCOVERY';
+  | 'DISCOVERY'
+  | 'LIMIT_EXCEEDED';
 
 export class RemotingError extends Error {
   readonly code: RemotingErrorCode;

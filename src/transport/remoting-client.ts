@@ -7,6 +7,7 @@ import type { SerializeType } from '../protocol/codes.js';
 import { RemotingError } from '../errors.js';
 import { parseAddress } from './address.js';
 import { Channel } from './channel.js';
+import { ConnectionLimits, type ConnectionLimitCounters, type ConnectionLimitOptions } from './connection-limits.js';
 import { AbortedError, EngineClosedError, RemotingConnectError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
 import type { Executor } from './executor.js';
 import type { Logger, RpcHook } from './processor.js';
@@ -20,7 +21,15 @@ const NO_OPTIONS: InvokeOptions = Object.freeze({});
 /** Opens the byte stream for an address; replaces TCP (e.g. the in-memory transport). */
 export type Connector = (addr: string, signal: AbortSignal) => Duplex | Promise<Duplex>;
 
-export interface RemotingClientOptions {
+/**
+ * The limits a client applies to its connections: frame timeout, inbound budget and requests in
+ * progress (for server → client requests). A client never pauses reading for its own unsent bytes:
+ * if both ends of a connection stopped reading while their outbound queues were full, neither
+ * would ever drain (the server does pause; the client is the end that keeps reading).
+ */
+export type ClientConnectionLimitOptions = Omit<ConnectionLimitOptions, 'writeHighWaterMark' | 'writeLowWaterMark'>;
+
+export interface RemotingClientOptions extends ClientConnectionLimitOptions {
   /** Java `connectTimeoutMillis`. Default 3000. */
   connectTimeoutMs?: number;
   /** In-flight async calls (Java `clientAsyncSemaphoreValue`). Default 65535. */
@@ -77,6 +86,7 @@ export class RemotingClient extends RemotingPeer {
   private readonly options: RemotingClientOptions;
   private readonly slots = new Map<string, ChannelSlot>();
   private closed = false;
+  private readonly limits: ConnectionLimits;
   /**
    * After-hooks belong to the client's calls only: Java runs no hooks around a server's own
    * requests to its clients (REMOTING.md §7.2), so the endpoint runs them only when asked to.
@@ -86,6 +96,12 @@ export class RemotingClient extends RemotingPeer {
   constructor(options: RemotingClientOptions = {}) {
     super(options, { async: 65535, oneway: 65535 });
     this.options = options;
+    this.limits = new ConnectionLimits(options, this.logger, 'client');
+  }
+
+  /** What the connection limits did (frame timeouts, budget evictions, read pauses): plain numbers. */
+  stats(): ConnectionLimitCounters & { inboundBytesHeld: number } {
+    return { ...this.limits.counters, inboundBytesHeld: this.limits.budget?.usedBytes ?? 0 };
   }
 
   /** Calls waiting for a response, across all connections. */
@@ -293,6 +309,7 @@ export class RemotingClient extends RemotingPeer {
       localAddress: stream instanceof net.Socket ? `${stream.localAddress}:${stream.localPort}` : '',
       maxFrameLength: this.options.maxFrameLength,
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
+      limits: this.limits,
     });
     slot.channel = channel;
     slot.connecting = null;

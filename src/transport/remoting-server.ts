@@ -7,6 +7,7 @@ import type { SerializeType } from '../protocol/codes.js';
 import { RemotingError } from '../errors.js';
 import { formatAddress } from './address.js';
 import { Channel } from './channel.js';
+import { ConnectionLimits, type ConnectionLimitCounters, type ConnectionLimitOptions } from './connection-limits.js';
 import { EngineClosedError, RemotingTooMuchRequestError } from './errors.js';
 import type { Executor } from './executor.js';
 import type { Logger, RpcHook } from './processor.js';
@@ -14,7 +15,7 @@ import type { InvokeOptions } from './remoting-endpoint.js';
 import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { timerDelay } from './timer-delay.js';
 
-export interface RemotingServerOptions {
+export interface RemotingServerOptions extends ConnectionLimitOptions {
   /** Listen address. Default `0.0.0.0` (all interfaces, as Java). */
   host?: string;
   /** Listen port; 0 picks a free one. Default 8888 (Java `listenPort`). */
@@ -34,6 +35,11 @@ export interface RemotingServerOptions {
   /** In-flight oneway requests the server sends to clients. Default 256. */
   onewayPermits?: number;
   backlog?: number;
+  /**
+   * Accepted TCP connections open at once; more are closed as soon as they are accepted (before
+   * any TLS handshake) and counted in `stats().connectionsRefused`. Default: no limit.
+   */
+  maxConnections?: number;
   logger?: Logger;
   language?: string;
   version?: number;
@@ -53,6 +59,16 @@ export interface CloseOptions {
 
 export type RemotingServerEvents = RemotingPeerEvents;
 
+/** A snapshot of the server's connection limits at work: plain numbers (docs/guarantees.md). */
+export interface RemotingServerStats extends ConnectionLimitCounters {
+  /** Connections being served now. */
+  connections: number;
+  /** Bytes held in unfinished frames across all connections now (counted against `inboundBudgetBytes`). */
+  inboundBytesHeld: number;
+  /** Requests dispatched to processors and not yet answered, across all connections. */
+  requestsInProgress: number;
+}
+
 /**
  * Java `NettyRemotingServer`: accepts connections, routes requests by code to processors running
  * on their executors, and can call its clients back over their connections.
@@ -65,10 +81,26 @@ export class RemotingServer extends RemotingPeer {
   private server: net.Server | null = null;
   private bound: ServerAddress | null = null;
   private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
+  private readonly limits: ConnectionLimits;
 
   constructor(options: RemotingServerOptions = {}) {
     super(options, { async: 64, oneway: 256 });
     this.options = options;
+    this.limits = new ConnectionLimits(options, this.logger, 'server');
+    const max = options.maxConnections;
+    if (max !== undefined && !(Number.isSafeInteger(max) && max >= 1)) {
+      throw new RemotingError('INVALID_ARGUMENT', `maxConnections must be a whole number >= 1, got ${String(max)}`);
+    }
+  }
+
+  /** What the connection limits are doing now; a fresh object of plain numbers each call. */
+  stats(): RemotingServerStats {
+    return {
+      ...this.limits.counters,
+      connections: this.liveChannels.size,
+      inboundBytesHeld: this.limits.budget?.usedBytes ?? 0,
+      requestsInProgress: this.endpoint.requestsInFlight,
+    };
   }
 
   /** Connected clients. */
@@ -110,6 +142,13 @@ export class RemotingServer extends RemotingPeer {
       this.acceptedSockets.add(socket);
       socket.once('close', () => this.acceptedSockets.delete(socket));
     });
+    if (this.options.maxConnections !== undefined) {
+      // net.Server closes connections past `maxConnections` as it accepts them, before 'connection'.
+      server.maxConnections = this.options.maxConnections;
+      server.on('drop', () => {
+        this.limits.counters.connectionsRefused++;
+      });
+    }
     this.server = server;
     const host = this.options.host ?? '0.0.0.0';
     await new Promise<void>((resolve, reject) => {
@@ -139,6 +178,7 @@ export class RemotingServer extends RemotingPeer {
       localAddress: this.bound?.addr ?? '',
       maxFrameLength: this.options.maxFrameLength,
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
+      limits: this.limits,
     });
     this.liveChannels.add(channel);
     this.adoptChannel(channel, remoteAddress, () => this.liveChannels.delete(channel));
