@@ -86,9 +86,9 @@ export async function rawConnection(t: TestContext, port: number): Promise<net.S
   return socket;
 }
 
-/** Resolves with the ms from `start` (performance-style `Date.now()`) to the socket's close. */
+/** Resolves with the ms from `start` (a `Date.now()`) to the socket's close, reset or not. */
 export async function closedAfter(socket: net.Socket, start: number): Promise<number> {
-  if (!socket.destroyed) await once(socket, 'close');
+  if (!socket.destroyed) await new Promise((resolve) => socket.once('close', resolve));
   return Date.now() - start;
 }
 
