@@ -96,7 +96,7 @@ export async function closedAfter(socket: net.Socket, start: number): Promise<nu
  * A well-behaved caller on its own connection: calls `hello` every `everyMs` until stopped and
  * records each call's latency; any failure is kept and rethrown by `stop()`.
  */
-export function goodCaller(t: TestContext, addr: string, timeoutMs: number, everyMs = 20): { stop(): Promise<number[]> } {
+export function goodCaller(t: TestContext, addr: string, timeoutMs: number, everyMs = 20): { answeredMore(count: number): Promise<void>; stop(): Promise<number[]> } {
   const client = new RemotingClient({ logger: { debug: () => undefined, warn: () => undefined, error: () => undefined } });
   t.after(() => client.close());
   const latencies: number[] = [];
@@ -118,6 +118,14 @@ export function goodCaller(t: TestContext, addr: string, timeoutMs: number, ever
     }
   })();
   return {
+    /** Resolves once `count` more calls have been answered from now (fails if the caller failed). */
+    async answeredMore(count: number) {
+      const target = latencies.length + count;
+      while (latencies.length < target) {
+        if (failure !== null) throw failure;
+        await new Promise((resolve) => setTimeout(resolve, everyMs));
+      }
+    },
     async stop() {
       running = false;
       await loop;

@@ -49,8 +49,9 @@ test('unfinished frames share a bounded inbound budget: the largest holder is cl
   assert.ok(last.inboundBytesHeld <= 8 * MiB, `held ${last.inboundBytesHeld}`);
   assert.equal(small.destroyed || third.destroyed, false, 'only the largest was closed');
 
-  const latencies = await good.stop();
-  assert.ok(latencies.length >= 5, `the good client made only ${latencies.length} calls`);
+  // The good client keeps answering after the attack, each call within its 1 s timeout.
+  await good.answeredMore(5);
+  await good.stop();
   // What the server holds is bounded by the budget (8 MiB) plus the chunks being read; RSS growth
   // stays under the budget plus 32 MiB of slack for a shared machine.
   const growth = last.peakRss - baseline.rss;
