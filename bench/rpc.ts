@@ -14,17 +14,20 @@
  * CPU per call, and the proxy's cost: 1 − rpc/engine throughput (target: under 25 %), and the
  * same judged by CPU time per call on the busier side ("cpu cost", steadier on a shared machine).
  *
- * Run: npm run bench -- rpc [--quick]
+ * Then the payload matrix (bench/rpc-payload-matrix.ts): echo calls with real payloads, both header
+ * types, against raw engine calls carrying the same bytes.
+ *
+ * Run: npm run bench -- rpc [--quick] [--no-payloads | --payloads-only] [matrix options, see rpc-payload-matrix.ts]
  *  or: npx tsc -p tsconfig.test.json && node .build/bench/rpc.js [--quick] [--no-pin] [--duration=MS] [--rounds=N]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { CpuReportingChild, measureCalls as measure, serveParent, type CallSample as Sample } from './common/cpu-reporting-child.js';
 import { ApiConsumer, ApiProvider, buildSeedRequest, defineContract, encodeArgsJsonJson, J, method, RemotingClient, RemotingCommand, RemotingServer, ResponseCode } from '../src/index.js';
 import { median } from './common/measure.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
 import { pinSelf } from './common/pin.js';
+import { runPayloadMatrix } from './rpc-payload-matrix.js';
 
 const ServiceHello = defineContract('com.uext.remote.rf.service.ServiceHello', {
   sayHello: method([J.String, J.String], J.String),
@@ -40,8 +43,6 @@ const ARGS_JSON_JSON = encodeArgsJsonJson([J.String.write('a'), J.String.write('
 const EXPECTED = 'hello a b';
 const EXPECTED_BODY = Buffer.from(JSON.stringify(EXPECTED));
 
-type ControlMessage = { type: 'ready'; port: number } | { type: 'cpu'; usage: number };
-
 // ---------------------------------------------------------------------------------------------
 // Server role (child process)
 
@@ -54,16 +55,7 @@ async function serve(): Promise<void> {
   });
   server.registerProcessor(RAW_CODE, () => RemotingCommand.createResponse(ResponseCode.SUCCESS, null, { body: EXPECTED_BODY }));
   const { port } = await server.start();
-  const send = (message: ControlMessage): void => void process.send?.(message);
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'cpu') {
-      const usage = process.cpuUsage();
-      send({ type: 'cpu', usage: usage.user + usage.system });
-    } else if (message.type === 'exit') {
-      void server.close({ graceMs: 200 }).then(() => process.disconnect());
-    }
-  });
-  send({ type: 'ready', port });
+  serveParent(port, () => server.close({ graceMs: 200 }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +79,7 @@ function parseOptions(argv: readonly string[]): Options {
     return number;
   };
   for (const arg of argv) {
-    if (arg.startsWith('--') && !['--quick', '--no-pin'].includes(arg) && !/^--(duration|warmup|rounds)=/.test(arg)) throw new Error(`unknown option ${arg}`);
+    if (arg.startsWith('--') && !['--quick', '--no-pin', '--no-payloads', '--payloads-only'].includes(arg) && !/^--(duration|warmup|rounds|cases|headers)=/.test(arg)) throw new Error(`unknown option ${arg}`);
   }
   return {
     quick,
@@ -98,90 +90,22 @@ function parseOptions(argv: readonly string[]): Options {
   };
 }
 
-class ServerProcess {
-  private waiting: ((usage: number) => void) | null = null;
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {
-    child.on('message', (message: ControlMessage) => {
-      if (message.type === 'cpu') this.waiting?.(message.usage);
-    });
-  }
-
-  static start(pinned: boolean): Promise<ServerProcess> {
-    const script = fileURLToPath(import.meta.url);
-    const args = pinned ? ['-c', '1', process.execPath, script, '--serve'] : [script, '--serve'];
-    const child = spawn(pinned ? 'taskset' : process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`the server exited before it was ready (${code})`));
-      child.once('exit', onExit);
-      child.once('error', reject);
-      child.once('message', (message: ControlMessage) => {
-        child.off('exit', onExit);
-        if (message.type === 'ready') resolve(new ServerProcess(child, message.port));
-        else reject(new Error(`unexpected first message ${JSON.stringify(message)}`));
-      });
-    });
-  }
-
-  /** The server's CPU time so far, µs. */
-  cpu(): Promise<number> {
-    return new Promise((resolve) => {
-      this.waiting = (usage) => {
-        this.waiting = null;
-        resolve(usage);
-      };
-      this.child.send({ type: 'cpu' });
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ type: 'exit' });
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
 type CaseName = 'engine' | 'rpc';
 type Call = () => Promise<void>;
-
-interface Sample {
-  rate: number;
-  clientCpuUs: number;
-  serverCpuUs: number;
-}
-
-/** Runs `call` with `inFlight` concurrent loops for `ms`; returns completed calls per second and CPU per call. */
-async function measure(call: Call, inFlight: number, ms: number, server: ServerProcess): Promise<Sample> {
-  const serverStart = await server.cpu();
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  const end = start + ms;
-  let done = 0;
-  const loop = async (): Promise<void> => {
-    while (performance.now() < end) {
-      await call();
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, loop));
-  const elapsed = performance.now() - start;
-  const cpu = process.cpuUsage(cpuStart);
-  const serverCpu = (await server.cpu()) - serverStart;
-  return { rate: (done * 1000) / elapsed, clientCpuUs: (cpu.user + cpu.system) / done, serverCpuUs: serverCpu / done };
-}
-
 
 async function main(argv: readonly string[]): Promise<void> {
   const options = parseOptions(argv);
   const pinned = options.pin && os.cpus().length >= 2 && pinSelf(0);
   if (options.pin && !pinned) console.error('warning: could not pin to cores (taskset missing or fewer than 2 cores); running unpinned');
-  const server = await ServerProcess.start(pinned);
+  if (!argv.includes('--payloads-only')) await runSayHello(options, pinned);
+  if (!argv.includes('--no-payloads')) {
+    console.log('');
+    await runPayloadMatrix(argv, pinned);
+  }
+}
+
+async function runSayHello(options: Options, pinned: boolean): Promise<void> {
+  const server = await CpuReportingChild.start(fileURLToPath(import.meta.url), ['--serve'], pinned);
   const addr = `127.0.0.1:${server.port}`;
   const client = new RemotingClient();
   const consumer = new ApiConsumer({ client, target: addr, timeoutMs: CALL_TIMEOUT_MS });

@@ -1,4 +1,4 @@
-// The README's "Services in TypeScript" snippet, runnable: node .build/examples/readme-quickstart.js
+// The README's "Services" snippet, runnable: node .build/examples/readme-quickstart.js
 import { pathToFileURL } from 'node:url';
 import { ApiConsumer, ApiProvider, defineContract, J, method } from '../src/index.js';
 

@@ -23,6 +23,7 @@ console.log('== lint');
 run(bin('eslint'), ['.']);
 console.log('== type-check and compile');
 rmSync(path.join(root, '.build'), { recursive: true, force: true });
+rmSync(path.join(root, 'dist'), { recursive: true, force: true }); // no stale modules in the packed package
 run(bin('tsc'), ['-p', 'tsconfig.test.json']);
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 

@@ -15,6 +15,7 @@ export type RemotingErrorCode =
   | 'INVALID_ARGUMENT'
   | 'NO_PROVIDER'
   | 'DISCOVERY'
+  | 'SERVE'
   | 'LIMIT_EXCEEDED';
 
 export class RemotingError extends Error {

@@ -5,3 +5,4 @@ export * from './rpc/index.js';
 export * from './discovery/index.js';
 export * from './balance/index.js';
 export * from './health/index.js';
+export * from './serve/index.js';

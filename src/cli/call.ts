@@ -3,6 +3,7 @@ import { ApiConsumer, parseMethodSignature, RemoteError, type CallOptions, type 
 import type { CliIo } from './run.js';
 import { parseCommandArgs } from './command-args.js';
 import { CliUsageError } from './usage-error.js';
+import { contractCall, loadContracts } from './contract-file.js';
 
 const USAGE = `usage: rocket-rpc call ADDR SERVICE METHOD [ARGS_JSON] [options]
 
@@ -10,16 +11,21 @@ Calls one method of a provider (rocket-rpc or the article's Java ApiProviderBean
 result as JSON ("null" for no result).
 
   ADDR       host:port of the provider
-  SERVICE    interface name, e.g. com.uext.remote.rf.service.ServiceHello
+  SERVICE    interface name, e.g. com.uext.remote.rf.service.ServiceHello (with --contract the
+             simple name is enough: ServiceHello)
   METHOD     the full Java signature (Method#toString()), or a method name when the provider
-             lists its services (rocket-rpc providers do) and the name is unambiguous
+             lists its services (rocket-rpc providers do) or --contract declares it
   ARGS_JSON  JSON array of the arguments, default []; e.g. '["a","b"]'
 
 options:
+  --contract FILE    a JavaScript module exporting defineContract values (repeatable): SERVICE and
+                     METHOD are looked up there, the arguments converted through its types, and the
+                     contract's Java signature is sent, so no listing is needed (Java providers)
   --timeout MS       call timeout (default 3000)
   --oneway           send oneway (void methods); prints nothing
   --attach NAME=VAL  string attachment (repeatable), e.g. --attach traceId=abc
-  --raw              print the answer body exactly as received`;
+  --raw              print the answer body exactly as received
+  --json             print {"addr","service","method","elapsedMs","result"} (method: the Java signature)`;
 
 /** \`rocket-rpc call\`. */
 export async function callCommand(args: string[], io: CliIo): Promise<number> {
@@ -29,14 +35,24 @@ export async function callCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const [addr, service, methodArg, argsJson = '[]', ...extra] = positionals;
-  if (addr === undefined || service === undefined || methodArg === undefined || extra.length > 0) throw new CliUsageError(`expected ADDR SERVICE METHOD [ARGS_JSON]\n${USAGE}`);
-  const argTexts = argumentTexts(argsJson);
+  if (addr === undefined || service === undefined || methodArg === undefined || extra.length > 0) throw new CliUsageError('expected ADDR SERVICE METHOD [ARGS_JSON] (rocket-rpc call --help for usage)');
   const options: CallOptions = { timeoutMs: parseTimeout(values.timeout), attachments: parseAttachments(values.attach ?? []) };
+  const argTexts = argumentTexts(argsJson);
+  const fromContract = values.contract === undefined ? undefined : await contractCall(await loadContracts(values.contract), service, methodArg, argTexts);
   const consumer = new ApiConsumer({ target: addr });
   try {
     const generic = consumer.generic();
-    const signature = methodArg.includes('(') ? checkedSignature(methodArg, service) : await resolveByName(generic, addr, service, methodArg, argTexts.length, options);
-    const body = await generic.invokeJson(service, signature, argTexts, { ...options, oneway: values.oneway === true });
+    let call = fromContract;
+    if (call === undefined) {
+      const signature = methodArg.includes('(') ? checkedSignature(methodArg, service) : await resolveByName(generic, addr, service, methodArg, argTexts.length, options);
+      call = { service, signature, argTexts };
+    }
+    const started = performance.now();
+    const body = await generic.invokeJson(call.service, call.signature, call.argTexts, { ...options, oneway: values.oneway === true });
+    if (values.json) {
+      io.stdout.write(callJson(addr, call.service, call.signature, performance.now() - started, body) + '\n');
+      return 0;
+    }
     if (values.oneway) return 0;
     io.stdout.write((body === null ? 'null' : values.raw ? body : prettyJson(body)) + '\n');
     return 0;
@@ -54,6 +70,8 @@ function parseCliArgs(args: string[]) {
         oneway: { type: 'boolean' },
         attach: { type: 'string', multiple: true },
         raw: { type: 'boolean' },
+        contract: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -77,7 +95,7 @@ function parseAttachments(pairs: string[]): Map<string, string> {
 }
 
 /** Each argument's JSON text, numbers kept exactly as typed (longs beyond 2^53 included). */
-function argumentTexts(argsJson: string): string[] {
+export function argumentTexts(argsJson: string): string[] {
   let parsed: unknown;
   try {
     parsed = parseLossless(argsJson);
@@ -88,6 +106,19 @@ function argumentTexts(argsJson: string): string[] {
   return parsed.map((arg) => stringifyLossless(arg) ?? 'null');
 }
 
+/** The `--json` document; the result stays lossless (longs beyond 2^53 as sent). */
+function callJson(addr: string, service: string, method: string, elapsedMs: number, body: string | null): string {
+  let result: unknown = null;
+  if (body !== null) {
+    try {
+      result = parseLossless(body);
+    } catch {
+      result = body;
+    }
+  }
+  return stringifyLossless({ addr, service, method, elapsedMs: Math.round(elapsedMs * 1000) / 1000, result }, null, 2) ?? 'null';
+}
+
 function prettyJson(body: string): string {
   try {
     return stringifyLossless(parseLossless(body), null, 2) ?? body;
@@ -96,7 +127,7 @@ function prettyJson(body: string): string {
   }
 }
 
-function checkedSignature(signature: string, service: string): string {
+export function checkedSignature(signature: string, service: string): string {
   const parsed = parseMethodSignature(signature);
   if (parsed === null) throw new CliUsageError(`METHOD is not a Java Method#toString() signature: ${signature}`);
   if (parsed.declaringClass !== service) throw new CliUsageError(`the signature declares ${parsed.declaringClass}, not ${service}`);
@@ -104,7 +135,7 @@ function checkedSignature(signature: string, service: string): string {
 }
 
 /** Finds the signature of `name` in the provider's listing; overloads are told apart by argument count. */
-async function resolveByName(generic: GenericService, addr: string, service: string, name: string, argCount: number, options: CallOptions): Promise<string> {
+export async function resolveByName(generic: GenericService, addr: string, service: string, name: string, argCount: number, options: CallOptions): Promise<string> {
   let methods: MethodDescription[];
   try {
     const listing = await generic.listServices(options);
@@ -115,7 +146,7 @@ async function resolveByName(generic: GenericService, addr: string, service: str
     methods = found.methods;
   } catch (error) {
     if (error instanceof RemoteError && error.responseCode === 1) {
-      throw new CliUsageError(`${addr} does not list its services (a Java provider?): give METHOD as the full Java signature, e.g. 'public abstract java.lang.String ${service}.${name}(java.lang.String)'`);
+      throw new CliUsageError(`${addr} does not list its services (a Java provider?): give METHOD as the full Java signature, e.g. 'public abstract java.lang.String ${service}.${name}(java.lang.String)', or the contract with --contract FILE`);
     }
     throw error;
   }
@@ -126,5 +157,5 @@ async function resolveByName(generic: GenericService, addr: string, service: str
     const names = [...new Set(methods.map((m) => m.name))].join(' ');
     throw new CliUsageError(`${service} has no method ${name} taking ${argCount} argument(s); its methods: ${names}`);
   }
-  throw new CliUsageError(`${name} is ambiguous; give the full signature, one of:\n${candidates.map((m) => `  ${m.signature}`).join('\n')}`);
+  throw new CliUsageError(`${name} is ambiguous; give the full signature, one of: ${candidates.map((m) => m.signature).join(' | ')}`);
 }

@@ -62,7 +62,7 @@ export async function discoverCommand(args: string[], io: CliIo): Promise<number
     io.stdout.write(USAGE + '\n');
     return 0;
   }
-  if (positionals.length !== 1) throw new CliUsageError(`expected one SOURCE\n${USAGE}`);
+  if (positionals.length !== 1) throw new CliUsageError(`expected one SOURCE (rocket-rpc discover --help for usage)`);
   const timeoutMs = positiveNumber(values.timeout ?? '3000', '--timeout');
   const source = await createSource(positionals[0] as string, {
     port: values.port === undefined ? undefined : positiveNumber(values.port, '--port'),
@@ -139,7 +139,7 @@ async function createSource(spec: string, settings: SourceSettings): Promise<Dis
     const { ZooKeeperSource } = await import('../zookeeper.js');
     return new ZooKeeperSource({ connectionString: hosts, service: decodeURIComponent(service), connectTimeoutMs: settings.timeoutMs });
   }
-  throw new CliUsageError(`unknown SOURCE '${spec}'\n${USAGE}`);
+  throw new CliUsageError(`unknown SOURCE '${spec}' (rocket-rpc discover --help lists the sources)`);
 }
 
 async function probeAll(instances: readonly Instance[], timeoutMs: number): Promise<ProbeResult[]> {

@@ -78,7 +78,7 @@ export async function frameCommand(args: string[], io: CliIo): Promise<number> {
     if (error instanceof ProtocolError) throw new CliUsageError(`${error.reason}: ${error.message}`);
     throw error;
   }
-  throw new CliUsageError(action === undefined ? `expected decode or encode\n${USAGE}` : `unknown action '${action}' (expected decode or encode)`);
+  throw new CliUsageError(action === undefined ? 'expected decode or encode (rocket-rpc frame --help for usage)' : `unknown action '${action}' (expected decode or encode)`);
 }
 
 async function readText(stream: NodeJS.ReadableStream): Promise<string> {

@@ -1,3 +1,4 @@
+import { ExitCode, failureText } from './failure.js';
 import { CliUsageError } from './usage-error.js';
 
 export interface CliIo {
@@ -15,6 +16,9 @@ const subcommands: Record<string, () => Promise<Subcommand>> = {
   demo: async () => (await import('./demo.js')).demoCommand,
   frame: async () => (await import('./frame.js')).frameCommand,
   discover: async () => (await import('./discover.js')).discoverCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+  ping: async () => (await import('./ping.js')).pingCommand,
+  bench: async () => (await import('./bench.js')).benchCommand,
 };
 
 const USAGE = `usage: rocket-rpc <command> [options]
@@ -25,10 +29,14 @@ commands:
   demo                 run the provider/consumer demo on loopback
   discover SOURCE      list a service's instances (platform list, DNS, etcd, ZooKeeper) with health
   frame decode|encode  read or write RocketMQ remoting frames (hex / JSON)
+  serve MODULE         run the providers a module defines (TLS, registration, workers, graceful stop)
+  ping ADDR            health-probe round trips (code 9000), like ping
+  bench ADDR           load run against any remoting server: calls/s, p50/p99/max, errors by code
 
-run 'rocket-rpc <command> --help' for a command's options`;
+run 'rocket-rpc <command> --help' for a command's options
+exit codes: 0 ok, 1 failed, 2 bad input or usage, 141 stdout closed by its reader`;
 
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad input or usage). */
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad input or usage; see failure.ts). */
 export async function runCli(argv: string[], io: CliIo = process): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -37,18 +45,14 @@ export async function runCli(argv: string[], io: CliIo = process): Promise<numbe
   }
   const load = subcommands[name];
   if (load === undefined) {
-    io.stderr.write(`rocket-rpc: unknown command '${name}'\n${USAGE}\n`);
-    return 2;
+    io.stderr.write(`rocket-rpc: unknown command '${name}' (rocket-rpc --help lists the commands)\n`);
+    return ExitCode.USAGE;
   }
   try {
     return await (await load())(rest, io);
   } catch (error) {
-    if (error instanceof CliUsageError) {
-      io.stderr.write(`rocket-rpc ${name}: ${error.message}\n`);
-      return 2;
-    }
-    const err = error as Error & { code?: string };
-    io.stderr.write(`rocket-rpc ${name}: ${err.code ? `[${err.code}] ` : ''}${err.message}\n`);
-    return 1;
+    // Every failure is one line (the stack only with NODE_DEBUG=rocket-rpc).
+    io.stderr.write(failureText(`rocket-rpc ${name}`, error));
+    return error instanceof CliUsageError ? ExitCode.USAGE : ExitCode.FAILURE;
   }
 }

@@ -12,9 +12,10 @@ import { ActiveProber, type ActiveProbeOptions, type HealthState } from '../heal
 import { OutlierDetector, type OutlierDetectionOptions } from '../health/outlier-detection.js';
 import { probeOnce } from '../health/probe.js';
 import { NoProviderError } from './errors.js';
-import { blamesProvider, isRetryable, RetryBudget, type FailurePolicy, type RetryBudgetOptions } from './failure-policy.js';
+import { blamesProvider, isRetryable, isUnsent, RetryBudget, type FailurePolicy, type RetryBudgetOptions } from './failure-policy.js';
 import type { Instance } from './instance.js';
 import type { DiscoverySource } from './source.js';
+import { OwnedTimer } from './timing.js';
 
 export interface ServiceClusterOptions {
   /** Where the providers come from. Started by `start()` and closed by `close()`. */
@@ -57,7 +58,12 @@ export interface ClusterMember {
   readonly health: HealthState;
   readonly ejected: boolean;
   readonly inFlight: number;
+  /** It sent its going-away notice and has not been readmitted yet (see `ServiceCluster`). */
+  readonly goingAway: boolean;
 }
+
+/** Without active probes, how long a provider that said it is going away stays out of rotation. */
+export const GOING_AWAY_HOLD_MS = 10_000;
 
 /**
  * A service's providers as one call target: a discovery source, per-consumer health (active probes
@@ -71,6 +77,11 @@ export interface ClusterMember {
  * A call whose provider fails is resent only when safe (FailurePolicy) and never to a provider it
  * already tried. When every provider is unhealthy or ejected, all of them are tried anyway (panic
  * mode): calls then fail with the providers' own errors rather than all being refused.
+ *
+ * A provider that closes gracefully sends its going-away notice first: from that moment no new
+ * call is routed to it (calls in flight on it finish there). With active probes it is marked
+ * unhealthy and readmitted by `healthyThreshold` good probes — its restarted process answering;
+ * without probes it stays out for `GOING_AWAY_HOLD_MS`, or until discovery stops listing it.
  */
 export class ServiceCluster implements RpcTarget {
   readonly name: string;
@@ -87,6 +98,9 @@ export class ServiceCluster implements RpcTarget {
   readonly #indexes: readonly number[];
   readonly #needsKey: boolean;
   readonly #unsubscribe: () => void;
+  readonly #stopWatchingClient: () => void;
+  /** Providers that sent the going-away notice; the timer (no prober only) ends the hold. */
+  readonly #leaving = new Map<string, OwnedTimer>();
   #available: readonly Instance[] | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
@@ -109,14 +123,31 @@ export class ServiceCluster implements RpcTarget {
     const invalidate = (): void => {
       this.#available = undefined;
     };
-    this.#prober?.onChange(invalidate);
+    this.#prober?.onChange((id, state) => {
+      if (state === 'healthy') this.#forgetLeaving(id);
+      invalidate();
+    });
     this.#detector?.onChange(invalidate);
     this.#unsubscribe = this.source.subscribe((set) => {
       const ids = new Set(set.instances.map((instance) => instance.id));
       this.#prober?.retain(ids);
       this.#detector?.retain(ids);
+      for (const id of [...this.#leaving.keys()]) if (!ids.has(id)) this.#forgetLeaving(id);
       invalidate();
     });
+    const onGoingAway = (addr: string): void => this.#providerLeaving(addr);
+    // Several clusters (one per service) commonly share one client: one listener each is expected,
+    // so each raises the leak warning's threshold by one (0 means unlimited and stays so).
+    const adjustLimit = (by: number): void => {
+      const limit = client.getMaxListeners();
+      if (limit > 0) client.setMaxListeners(limit + by);
+    };
+    adjustLimit(1);
+    client.on('goingAway', onGoingAway);
+    this.#stopWatchingClient = () => {
+      client.off('goingAway', onGoingAway);
+      adjustLimit(-1);
+    };
     this.#detector?.retain(new Set(this.source.current().instances.map((instance) => instance.id)));
   }
 
@@ -136,6 +167,7 @@ export class ServiceCluster implements RpcTarget {
       health: this.#prober?.state(instance.id) ?? 'unknown',
       ejected: this.#detector?.isEjected(instance.id) ?? false,
       inFlight: this.#inFlight.inFlight(instance.id),
+      goingAway: this.#leaving.has(instance.id),
     }));
   }
 
@@ -195,7 +227,7 @@ export class ServiceCluster implements RpcTarget {
         return instance.addr;
       } catch (error) {
         if (blamesProvider(error)) this.#detector?.failure(instance.id);
-        const notDelivered = error instanceof RemotingError && error.code === 'CONNECT_FAILED';
+        const notDelivered = (error instanceof RemotingError && error.code === 'CONNECT_FAILED') || isUnsent(error);
         if (!notDelivered || !this.#mayRetry(attempt, call.signal) || !this.#takeRetry()) throw error;
         lastError = error;
         (tried ??= new Set()).add(instance.id);
@@ -208,9 +240,34 @@ export class ServiceCluster implements RpcTarget {
     if (this.#closed) return;
     this.#closed = true;
     this.#unsubscribe();
+    this.#stopWatchingClient();
+    for (const id of [...this.#leaving.keys()]) this.#forgetLeaving(id);
     this.#prober?.close();
     this.#detector?.close();
     await this.source.close();
+  }
+
+  /** The provider at `addr` sent its going-away notice: no new call goes to it from now on. */
+  #providerLeaving(addr: string): void {
+    if (this.#closed) return;
+    for (const instance of this.source.current().instances) {
+      if (instance.addr !== addr) continue;
+      const id = instance.id;
+      this.#leaving.get(id)?.cancel();
+      const hold = new OwnedTimer(() => {
+        this.#leaving.delete(id);
+        this.#available = undefined;
+      });
+      this.#leaving.set(id, hold);
+      if (this.#prober !== undefined) this.#prober.markDown(id, addr);
+      else hold.schedule(GOING_AWAY_HOLD_MS);
+    }
+    this.#available = undefined;
+  }
+
+  #forgetLeaving(id: string): void {
+    this.#leaving.get(id)?.cancel();
+    this.#leaving.delete(id);
   }
 
   /** What every call starts with: its deadline, the first discovery, its routing key, a budget entry. */
@@ -270,7 +327,12 @@ export class ServiceCluster implements RpcTarget {
     const all = this.source.current().instances;
     const prober = this.#prober;
     const detector = this.#detector;
-    const usable = all.filter((instance) => (prober === undefined || prober.isAvailable(instance.id)) && (detector === undefined || !detector.isEjected(instance.id)));
+    const leaving = this.#leaving;
+    // With a prober, a leaving provider is unhealthy there until probes readmit it.
+    const usable = all.filter(
+      (instance) =>
+        (prober === undefined ? !leaving.has(instance.id) : prober.isAvailable(instance.id)) && (detector === undefined || !detector.isEjected(instance.id)),
+    );
     // Same array object while nothing is excluded: the balancer's ring is not rebuilt.
     this.#available = usable.length === all.length || usable.length === 0 ? all : usable;
     return this.#available;

@@ -1,4 +1,5 @@
 import { RemotingError } from '../errors.js';
+import { RemotingSendRequestError } from '../transport/errors.js';
 
 /**
  * failfast: every failure goes straight back to the caller.
@@ -9,10 +10,12 @@ import { RemotingError } from '../errors.js';
 export type FailurePolicy = 'failfast' | 'failover';
 
 /**
- * Whether a failed attempt may be sent again elsewhere. A connection that could not be opened, or
- * a provider that refused the request with SYSTEM_BUSY (flow control, before running it), never ran
- * the call: safe for every method. A request written and then lost (the connection closed, the
- * response did not come in time, the write failed midway) may have run: idempotent methods only.
+ * Whether a failed attempt may be sent again elsewhere. A connection that could not be opened, a
+ * request that found its connection already closed (`SEND_FAILED` with `unsent`: not one byte
+ * written, e.g. the provider closed it right after its going-away notice), or a provider that
+ * refused the request with SYSTEM_BUSY (flow control, before running it) never ran the call: safe
+ * for every method. A request written and then lost (the connection closed, the response did not
+ * come in time, the write failed midway) may have run: idempotent methods only.
  */
 export function isRetryable(error: unknown, idempotent: boolean): boolean {
   if (!(error instanceof RemotingError)) return false;
@@ -20,12 +23,18 @@ export function isRetryable(error: unknown, idempotent: boolean): boolean {
     case 'CONNECT_FAILED':
       return true;
     case 'SEND_FAILED':
+      return idempotent || isUnsent(error);
     case 'CONNECTION_CLOSED':
     case 'TIMEOUT':
       return idempotent;
     default:
       return false;
   }
+}
+
+/** A send that failed before any byte of the request was written: nothing can have run. */
+export function isUnsent(error: unknown): boolean {
+  return error instanceof RemotingSendRequestError && error.unsent;
 }
 
 /** Whether a failed call says something about the provider (counts toward outlier ejection). */

@@ -14,10 +14,10 @@ export interface ZooKeeperRegistrationOptions extends ZooKeeperConnectionOptions
 
 /**
  * A provider's ephemeral node `<root>/<service>/providers/<urlencoded host:port>` (JSON record as
- * data). The parents are created persistent; the node lives exactly as long as this session:
- * graceful close deletes it at once, a crash leaves it until the session times out. After a session
- * expiry (cut off longer than the timeout) the node is gone, so it is created again on the new
- * session, retried with backoff.
+ * data). The parents are created persistent; the node lives exactly as long as the ZooKeeper
+ * session that created it: graceful close deletes it at once, a crash leaves it until the session
+ * times out. After a session expiry (cut off longer than the timeout) the node is gone, so it is
+ * created again on the new session, retried with backoff.
  */
 export class ZooKeeperRegistration extends KeptRegistration {
   readonly #options: ZooKeeperRegistrationOptions;

@@ -119,6 +119,25 @@ export class ActiveProber {
     this.#schedule(entry);
   }
 
+  /**
+   * `id` said it is going away (a graceful shutdown): unhealthy at once, without waiting for failed
+   * probes, and probed from now on; `healthyThreshold` good probes (its restarted process
+   * answering) readmit it.
+   */
+  markDown(id: string, addr: string): void {
+    if (this.#closed) return;
+    this.use(id, addr);
+    const entry = this.#entries.get(id)!;
+    // A probe already on its way may be answered by the old process: it must not count.
+    entry.probing?.abort();
+    entry.successes = 0;
+    entry.failures = Math.max(entry.failures, this.#unhealthyThreshold);
+    this.#schedule(entry);
+    if (entry.state === 'unhealthy') return;
+    entry.state = 'unhealthy';
+    for (const listener of [...this.#listeners]) listener(id, 'unhealthy');
+  }
+
   /** A real call to `id` succeeded. */
   succeeded(id: string): void {
     const entry = this.#entries.get(id);

@@ -8,7 +8,7 @@ import { decodeUtf8Strict, NATIVE_WRITE_MIN_LENGTH, utf8Bound, writeJavaUtf8 } f
 import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
 import { utf8Text } from './buffer-methods.js';
 
-/** code(2) language(1) version(2) opaque(4) flag(4) remarkLength(4) extLength(4). REMOTING.md §3. */
+/** code(2) language(1) version(2) opaque(4) flag(4) remarkLength(4) extLength(4). docs/protocol.md §3. */
 const MIN_HEADER_LENGTH = 21;
 
 function checkShort(value: number, field: string): void {

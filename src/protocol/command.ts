@@ -4,7 +4,7 @@ let opaqueCounter = 0;
 
 /**
  * Next request id from the process-wide counter, wrapping within int32 as Java's `AtomicInteger`
- * does (REMOTING.md §4). Engines still check their pending table, so a wrapped value that is still
+ * does (docs/protocol.md §4). Engines still check their pending table, so a wrapped value that is still
  * in flight is never reused.
  */
 export function nextOpaque(): number {

@@ -1,7 +1,7 @@
 import { ProtocolError } from '../errors.js';
 import { javaDoubleToString, parseJavaBoolean, parseJavaDouble, parseJavaInt, parseJavaLong } from './java-number.js';
 
-/** Java field types the remoting layer converts (REMOTING.md §2.3). */
+/** Java field types the remoting layer converts (docs/codec.md, "Custom headers"). */
 export type HeaderFieldKind = 'string' | 'int' | 'long' | 'boolean' | 'double';
 
 interface KindValue {

@@ -26,7 +26,7 @@ export class EncodedStringCache {
    */
   constructor(
     slots: number,
-    private readonly maxLength: number,
+    readonly maxLength: number,
   ) {
     this.strings = new Array<string>(slots).fill('');
     this.encodings = new Array<Uint8Array>(slots).fill(new Uint8Array(0));

@@ -12,7 +12,7 @@ import { bufferView } from './buffer-methods.js';
  *   body arriving in many small chunks is copied once (no quadratic re-buffering). A frame wholly
  *   inside one chunk is decoded in place (its body is a view of the chunk).
  * - A frame's length is checked as soon as its 4 length bytes are in, before any of it is buffered.
- * - After a `ProtocolError` the stream is unusable (Java closes the connection, REMOTING.md §1) and
+ * - After a `ProtocolError` the stream is unusable (Java closes the connection, docs/protocol.md §1) and
  *   every further `push` throws the same error.
  * - An exception thrown by `onCommand` propagates out of `push`; the decoder stays consistent (the
  *   bytes after that frame are kept) and the next `push` carries on.

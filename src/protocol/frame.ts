@@ -14,7 +14,7 @@ const MAX_HEADER_LENGTH = 0xffffff;
 
 /**
  * The whole frame for `command` (length prefix included), with the header in `serializeType`
- * (default: the command's own). REMOTING.md §1. The header is written straight into the frame, each
+ * (default: the command's own). docs/protocol.md §1. The header is written straight into the frame, each
  * string encoded once. A small frame is written into slab room without being sized first; one that
  * does not fit is sized (an upper bound) and written again into its own memory (frame-slab.ts).
  */

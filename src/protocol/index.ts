@@ -1,5 +1,5 @@
 export { RemotingCommand, nextOpaque, type CommandInit } from './command.js';
-export { SerializeType, serializeTypeName, ResponseCode, FlagBit, SystemRemark, DEFAULT_MAX_FRAME_LENGTH } from './codes.js';
+export { SerializeType, serializeTypeName, ResponseCode, FlagBit, SystemRemark, DEFAULT_MAX_FRAME_LENGTH, GOING_AWAY_REQUEST_CODE } from './codes.js';
 export { LanguageCode, languageCode, languageName, type LanguageName } from './language.js';
 export { encodeCommand, decodeCommand, decodeFrameContent, checkFrameLength, type DecodeOptions } from './frame.js';
 export { FrameDecoder } from './frame-decoder.js';

@@ -7,8 +7,15 @@ export function javaDoubleToString(value: number): string {
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const sign = value < 0 ? '-' : '';
   const magnitude = Math.abs(value);
+  if (magnitude >= 1e-3 && magnitude < 1e7) {
+    // JavaScript's shortest digits are Java's for every double in this range (Java prefers a
+    // closer two-digit decimal only among subnormals), and its plain form is Java's but for the
+    // whole numbers, where Java adds `.0`.
+    const text = String(value);
+    return Number.isInteger(value) ? text + '.0' : text;
+  }
+  const sign = value < 0 ? '-' : '';
   let [mantissa, exponentText] = magnitude.toExponential().split('e') as [string, string];
   if (mantissa.length === 1) {
     // Java picks, among the decimals of one or two digits that read back as the value, the one

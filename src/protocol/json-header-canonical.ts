@@ -4,7 +4,7 @@ import { readInt32 } from './int-bytes.js';
 
 /*
  * Fast path for the JSON header as fastjson (and our encoder) writes it: fixed property order, no
- * whitespace, ext values that are strings (REMOTING.md §2.1). Such a header is a sequence of known
+ * whitespace, ext values that are strings (docs/protocol.md §2). Such a header is a sequence of known
  * fragments, ints and strings. Fragments and digits are compared on the bytes (a typed-array loop
  * is cheaper than `charCodeAt`, which re-checks the string's representation on every call); string
  * ends are found with `indexOf` and strings cut out of the decoded text. A string with escapes (seed

@@ -7,7 +7,7 @@ import { languageName } from './language.js';
 import { utf8Text } from './buffer-methods.js';
 
 /*
- * A reader for the JSON header (REMOTING.md §2). Headers written the way fastjson writes them take the
+ * A reader for the JSON header (docs/protocol.md §2). Headers written the way fastjson writes them take the
  * fast path in json-header-canonical.ts; this general reader handles everything else. Compared with
  * `JSON.parse` it builds no intermediate object, keeps the wire order of ext keys (an object would move integer-like keys
  * such as "1" to the front) and finds the end of each string with one native `indexOf`.

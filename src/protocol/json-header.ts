@@ -3,10 +3,11 @@ import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js
 import { readJsonHeader } from './json-header-reader.js';
 import { copyBytes } from './copy-bytes.js';
 import { EncodedStringCache } from './encoded-string-cache.js';
+import { nativeQuotedJson, NATIVE_QUOTE_MIN_LENGTH } from './json-native-quote.js';
 import { javaWireText, NATIVE_WRITE_MIN_LENGTH, writeAsciiQuads, writeNonAscii } from './utf8.js';
 
 /*
- * The JSON header (REMOTING.md §2) as fastjson 1.2.69 writes it: properties in alphabetical order,
+ * The JSON header (docs/protocol.md §2) as fastjson 1.2.69 writes it: properties in alphabetical order,
  * null properties left out, no whitespace, raw UTF-8 for non-ASCII text, fastjson's escapes.
  * It is written straight into the frame's bytes: no intermediate string, no second encoding pass.
  */
@@ -160,6 +161,11 @@ const jsonStringCache = new EncodedStringCache(128, 256);
 
 /** A JSON string literal with fastjson's escaping and Java's UTF-8 (unpaired surrogate → `?`). */
 function writeJsonString(target: Buffer, at: number, text: string): number {
+  if (text.length > jsonStringCache.maxLength) {
+    // Long values (RPC arguments) are escaped by V8 and written by Node's encoder in one call each.
+    const quoted = nativeQuotedJson(text);
+    if (quoted !== null) return at + target.write(quoted, at, 'utf8');
+  }
   target[at++] = 0x22;
   const cached = jsonStringCache.copy(text, target, at);
   if (cached >= 0) {
@@ -223,6 +229,11 @@ export function needsJsonEscape(text: string, from = 0, to = text.length): boole
 
 /** A JSON string literal with fastjson's escaping (upper-case `\uXXXX`, `/` left alone), as text. */
 export function quoteJson(text: string): string {
+  if (text.length >= NATIVE_QUOTE_MIN_LENGTH) return nativeQuotedJson(text) ?? quoteJsonByLoop(text);
+  return quoteJsonByLoop(text);
+}
+
+function quoteJsonByLoop(text: string): string {
   if (!needsJsonEscape(text)) return '"' + text + '"';
   let out = '"';
   let from = 0;

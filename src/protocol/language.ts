@@ -1,4 +1,4 @@
-/** `LanguageCode` (REMOTING.md §5): JSON headers carry the name, ROCKETMQ headers the number. */
+/** `LanguageCode` (docs/protocol.md §5): JSON headers carry the name, ROCKETMQ headers the number. */
 export const LanguageCode = {
   JAVA: 0,
   CPP: 1,

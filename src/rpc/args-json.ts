@@ -1,11 +1,13 @@
 import { needsJsonEscape, quoteJson } from '../protocol/index.js';
+import { NATIVE_QUOTE_MIN_LENGTH } from '../protocol/json-native-quote.js';
 import { ValueError } from './json-value.js';
 
 /**
- * `argsJsonJson` (SEED-RPC.md §1): a JSON array of strings, element i being the JSON text of
+ * `argsJsonJson` (docs/protocol.md §7.1): a JSON array of strings, element i being the JSON text of
  * argument i. `["\"a\"","\"b\""]` for `sayHello("a", "b")`.
  */
 export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {
+  if (argumentTexts.length === 1) return '[' + quoteArgument(argumentTexts[0]!) + ']';
   let out = '[';
   for (let i = 0; i < argumentTexts.length; i++) out += (i === 0 ? '' : ',') + quoteArgument(argumentTexts[i]!);
   return out + ']';
@@ -13,6 +15,8 @@ export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {
 
 /** `quoteJson(text)`, with shortcuts for the two common shapes: a number-like text and a plain string literal. */
 function quoteArgument(text: string): string {
+  // Long texts: V8's escaping (see json-native-quote.ts) beats any scan written here.
+  if (text.length >= NATIVE_QUOTE_MIN_LENGTH) return quoteJson(text);
   if (!needsJsonEscape(text)) return '"' + text + '"';
   const last = text.length - 1;
   if (last >= 1 && text.charCodeAt(0) === 0x22 && text.charCodeAt(last) === 0x22) {
@@ -21,6 +25,9 @@ function quoteArgument(text: string): string {
   return quoteJson(text);
 }
 
+/** Longest `argsJsonJson` read by `scanStringArray`; longer ones go to `JSON.parse`. */
+const SCAN_MAX_LENGTH = 256;
+
 /**
  * The argument texts of an `argsJsonJson` value. Lenient as fastjson's `List<String>` reading is:
  * a missing value is no arguments (the Java consumer cannot even send a no-argument call), a null
@@ -28,8 +35,11 @@ function quoteArgument(text: string): string {
  */
 export function decodeArgsJsonJson(text: string | undefined | null): string[] {
   if (text === undefined || text === null) return [];
-  const fast = scanStringArray(text);
-  if (fast !== null) return fast;
+  // Short arrays are read faster by the scan than by a JSON.parse call; long ones the other way round.
+  if (text.length < SCAN_MAX_LENGTH) {
+    const fast = scanStringArray(text);
+    if (fast !== null) return fast;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

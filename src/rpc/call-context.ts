@@ -2,7 +2,7 @@ import { RemotingError } from '../errors.js';
 import type { RemotingCommand } from '../protocol/index.js';
 
 /**
- * Extra ext fields this library adds to a request (SEED-RPC.md §1 allows any: the Java provider
+ * Extra ext fields this library adds to a request (docs/protocol.md §7.1 allows any: the Java provider
  * decodes only `CommonHeader`'s three fields and ignores the rest).
  *
  * - `rpcTimeoutMs`: the caller's timeout for this call in milliseconds (decimal text). The
@@ -37,6 +37,8 @@ export interface CallContext {
   readonly signal: AbortSignal;
   /** The caller's string attachments (`rpcAtt.*` ext fields), by name. */
   readonly attachments: ReadonlyMap<string, string>;
+  /** The ACL access key that signed the call (a provider with an `acl`); null otherwise. */
+  readonly accessKey: string | null;
 }
 
 /** The `reason` of a call context's signal when the caller's deadline passed. */
@@ -76,6 +78,14 @@ export function readTimeoutMs(ext: ReadonlyMap<string, string> | null): number |
   return value > 0 ? value : null;
 }
 
+/** What the provider's context needs of the engine's request context. */
+interface ServedRequest {
+  readonly remoteAddress: string;
+  readonly receivedAt: number;
+  readonly signal: AbortSignal;
+  readonly caller?: { readonly accessKey: string } | null;
+}
+
 /**
  * The provider's {@link CallContext}. Cheap to create: attachments are read from the request and
  * the signal (with the timer behind it) is created only when an implementation asks, and
@@ -85,7 +95,7 @@ export class ServerCallContext implements CallContext {
   readonly service: string;
   private readonly target: { readonly key: string; readonly signature: string };
   private readonly request: RemotingCommand;
-  private readonly context: { readonly remoteAddress: string; readonly receivedAt: number; readonly signal: AbortSignal };
+  private readonly context: ServedRequest;
   /** `rpcTimeoutMs`, read on first use (undefined until then). */
   private timeout: number | null | undefined = undefined;
   private attachmentMap: ReadonlyMap<string, string> | null = null;
@@ -93,7 +103,7 @@ export class ServerCallContext implements CallContext {
   private timer: NodeJS.Timeout | null = null;
   private onConnectionAbort: (() => void) | null = null;
 
-  constructor(service: string, method: { readonly key: string; readonly signature: string }, request: RemotingCommand, context: { readonly remoteAddress: string; readonly receivedAt: number; readonly signal: AbortSignal }) {
+  constructor(service: string, method: { readonly key: string; readonly signature: string }, request: RemotingCommand, context: ServedRequest) {
     this.service = service;
     this.target = method;
     this.request = request;
@@ -114,6 +124,10 @@ export class ServerCallContext implements CallContext {
 
   get oneway(): boolean {
     return this.request.isOneway();
+  }
+
+  get accessKey(): string | null {
+    return this.context.caller?.accessKey ?? null;
   }
 
   private get ext(): ReadonlyMap<string, string> | null {

@@ -1,4 +1,5 @@
 import { ProtocolError, type RemotingError } from '../errors.js';
+import type { SerializeType } from '../protocol/index.js';
 import { RemotingClient, type RemotingClientOptions } from '../transport/index.js';
 import { encodeArgsJsonJson } from './args-json.js';
 import type { Attachments } from './call-context.js';
@@ -40,6 +41,12 @@ export interface ProxyOptions {
   attachments?: Attachments;
   /** Tell the provider the caller's timeout (ext field `rpcTimeoutMs`). Default true. */
   propagateDeadline?: boolean;
+  /**
+   * Header type of the requests: `SerializeType.ROCKETMQ` (binary) needs no escaping of the
+   * argument text at all and is much faster for large arguments; Java providers accept both and
+   * answer in the request's type. Default: the client's, which is JSON unless set otherwise.
+   */
+  serializeType?: SerializeType;
 }
 
 export interface ApiConsumerOptions extends ProxyOptions {
@@ -50,7 +57,7 @@ export interface ApiConsumerOptions extends ProxyOptions {
 }
 
 /**
- * Calls providers that follow the seed RPC convention (SEED-RPC.md §3) — rocket-rpc providers and
+ * Calls providers that follow the seed RPC convention (docs/protocol.md §7) — rocket-rpc providers and
  * the article's Java `ApiProviderBean` alike — through typed proxies built from contracts.
  */
 export class ApiConsumer {
@@ -93,6 +100,7 @@ export class ApiConsumer {
       timeoutMs: options.timeoutMs ?? this.defaults.timeoutMs ?? 3000,
       propagateDeadline: options.propagateDeadline ?? this.defaults.propagateDeadline ?? true,
       attachments: mergeAttachments(this.defaults.attachments, options.attachments),
+      serializeType: options.serializeType ?? this.defaults.serializeType,
     };
   }
 }

@@ -13,7 +13,7 @@ export interface RemoteErrorInit {
 /**
  * The provider answered with a non-zero response code. Java providers (and ours) send code 1
  * (SYSTEM_ERROR) with the remark `<exception class>: <message>, <where>`; code 2 is flow control
- * (`[OVERLOAD]…`), code 3 an unsupported request code.
+ * (`[OVERLOAD]…`), code 3 an unsupported request code, code 16 (NO_PERMISSION) an ACL refusal.
  */
 export class RemoteError extends RemotingError {
   readonly responseCode: number;
@@ -37,7 +37,7 @@ export class RemoteError extends RemotingError {
 
   /**
    * The remark without its stack-frame part: the text before the first `", "`, the only stable part
-   * (SEED-RPC.md §2), e.g. `java.lang.RuntimeException: method not exists …`.
+   * (docs/protocol.md §7.2), e.g. `java.lang.RuntimeException: method not exists …`.
    */
   get detail(): string | null {
     if (this.remark === null) return null;

@@ -1,4 +1,4 @@
-import { ResponseCode, type RemotingCommand } from '../protocol/index.js';
+import { ResponseCode, type RemotingCommand, type SerializeType } from '../protocol/index.js';
 import type { Attachments } from './call-context.js';
 import { RemoteError } from './errors.js';
 import { bodyText, buildSeedRequest } from './seed-request.js';
@@ -25,6 +25,8 @@ export interface InvocationSettings {
   /** Send `rpcTimeoutMs` so the provider knows the deadline. */
   readonly propagateDeadline: boolean;
   readonly attachments: Attachments | undefined;
+  /** Header type of the requests; undefined: the client's (JSON unless it was given another). */
+  readonly serializeType?: SerializeType | undefined;
 }
 
 export interface SeedCall {
@@ -44,7 +46,7 @@ export interface SeedAnswer {
 const NO_OPTIONS = {};
 
 /**
- * Sends one seed RPC request (SEED-RPC.md §3) and interprets the answer: a non-zero code becomes
+ * Sends one seed RPC request (docs/protocol.md §7) and interprets the answer: a non-zero code becomes
  * a `RemoteError` (the Java consumer returns null there — a bug we do not copy); transport
  * failures keep their engine error types.
  */
@@ -76,6 +78,7 @@ export function sendSeed<T>(settings: InvocationSettings, call: SeedCall, option
   } catch (error) {
     return Promise.reject(error);
   }
+  if (settings.serializeType !== undefined) request.serializeType = settings.serializeType;
   const target = settings.target;
   const signal = options?.signal;
   if (target instanceof AddressTarget) {

@@ -15,6 +15,20 @@ function numericText(node: Present): string | null {
   return null;
 }
 
+/** What a number token without fraction and exponent looks like. */
+const INTEGER_TOKEN = /^-?\d+$/;
+
+/**
+ * The whole number a JSON number token stands for (`12`, `1.0`, `1e3`), else null; what
+ * {@link integerFromText} answers for the token, without its regular expressions (a token always
+ * has the decimal form they check for).
+ */
+function integerFromToken(token: string): bigint | null {
+  if (INTEGER_TOKEN.test(token)) return BigInt(token);
+  const value = Number(token);
+  return Number.isSafeInteger(value) ? BigInt(value) : null;
+}
+
 /** An integer from decimal text; `1.0`/`1e3` count when they are whole. Null when not an integer. */
 function integerFromText(text: string): bigint | null {
   if (/^[+-]?\d+$/.test(text)) return BigInt(text);
@@ -44,6 +58,13 @@ export class IntegerType extends JavaType<number | null> {
 
   protected readValue(node: Present): number {
     if (typeof node === 'number' && Number.isInteger(node)) return this.checked(node);
+    if (isLosslessNumber(node)) {
+      // integerFromText's answer without its regular expressions: Number(token) is
+      // Number(BigInt(token)) for an integer token, as both round to nearest.
+      const value = Number(node.value);
+      if (Number.isSafeInteger(value) || INTEGER_TOKEN.test(node.value)) return this.checked(value);
+      throw this.mismatch(node);
+    }
     const text = numericText(node);
     const value = text === null ? null : integerFromText(text);
     if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
@@ -63,12 +84,16 @@ export class IntegerType extends JavaType<number | null> {
 
 /** `long`/`Long` (int64) and `BigInteger` (unbounded): a JavaScript `bigint`, exact beyond 2^53. */
 export class BigIntegerType extends JavaType<bigint | null> {
+  /** The range of a fixed-width type: -2^(bits-1) <= value < 2^(bits-1). */
+  private readonly limit: bigint | null;
+
   constructor(
     javaName: string,
     private readonly label: string,
     private readonly bits: number | null,
   ) {
     super(javaName, true);
+    this.limit = bits === null ? null : 1n << BigInt(bits - 1);
   }
 
   describe(): string {
@@ -80,6 +105,13 @@ export class BigIntegerType extends JavaType<bigint | null> {
   }
 
   protected readValue(node: Present): bigint {
+    if (isLosslessNumber(node)) {
+      const value = integerFromToken(node.value);
+      if (value === null) throw this.mismatch(node);
+      return this.checked(value);
+    }
+    // String(node) of a safe integer is its digits: BigInt(node) is what the text would give.
+    if (typeof node === 'number' && Number.isSafeInteger(node)) return this.checked(BigInt(node));
     const text = numericText(node);
     const value = text === null ? null : integerFromText(text);
     if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
@@ -94,10 +126,8 @@ export class BigIntegerType extends JavaType<bigint | null> {
   }
 
   private checked(value: bigint): bigint {
-    if (this.bits !== null) {
-      const limit = 1n << BigInt(this.bits - 1);
-      if (value < -limit || value >= limit) throw new ValueError(`${value} is out of range for ${this.label}`);
-    }
+    const limit = this.limit;
+    if (limit !== null && (value < -limit || value >= limit)) throw new ValueError(`${value} is out of range for ${this.label}`);
     return value;
   }
 }
@@ -121,6 +151,8 @@ export class FloatingType extends JavaType<number | null> {
   }
 
   protected readValue(node: Present): number {
+    // A number token is in the decimal form parseJavaDouble checks for, so it reads as Number(token).
+    if (isLosslessNumber(node)) return this.single ? Math.fround(Number(node.value)) : Number(node.value);
     const text = typeof node === 'number' ? null : numericText(node);
     const value = typeof node === 'number' ? node : text === null ? null : parseJavaDouble(text);
     if (value === null) throw typeof node === 'string' ? new ValueError(`expected ${this.label} but got ${JSON.stringify(node)}`) : this.mismatch(node);
@@ -219,6 +251,8 @@ export class StringType extends JavaType<string | null> {
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** JSON's number grammar: a BigDecimal text that needs no normalising. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
  * `java.math.BigDecimal` as its decimal text (`"1.10"`, `"1E+3"`), written as a plain number token
@@ -234,6 +268,8 @@ export class BigDecimalType extends JavaType<string | null> {
   }
 
   protected readValue(node: Present): string {
+    // A number token always has the DECIMAL form.
+    if (isLosslessNumber(node)) return node.value;
     const text = numericText(node);
     if (text === null || !DECIMAL.test(text)) throw typeof node === 'string' ? new ValueError(`expected BigDecimal but got ${JSON.stringify(node)}`) : this.mismatch(node);
     return text;
@@ -241,6 +277,8 @@ export class BigDecimalType extends JavaType<string | null> {
 
   protected writeValue(value: unknown): string {
     if (typeof value === 'bigint') return value.toString();
+    // Already a JSON number token (what reading gives): nothing to normalise.
+    if (typeof value === 'string' && JSON_NUMBER.test(value)) return value;
     if (typeof value !== 'string' || !DECIMAL.test(value)) throw this.wrongValue(value, 'BigDecimal (a decimal string)');
     // JSON has no leading '+' nor bare '.5' / '5.': normalise those spellings, keep every digit.
     let text = value.startsWith('+') ? value.slice(1) : value;
@@ -276,6 +314,13 @@ function numberOrText(node: Present): unknown {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** Padding characters at the end of a Base64 text (0, 1 or 2). */
+function padding(text: string): number {
+  const end = text.length;
+  if (end === 0 || text.charCodeAt(end - 1) !== 0x3d) return 0;
+  return end > 1 && text.charCodeAt(end - 2) === 0x3d ? 2 : 1;
+}
+
 /** `byte[]`: Base64 (standard alphabet, padded) on the wire; reading also takes an array of numbers. */
 export class BytesType extends JavaType<Uint8Array | null> {
   describe(): string {
@@ -284,6 +329,12 @@ export class BytesType extends JavaType<Uint8Array | null> {
 
   protected readValue(node: Present): Uint8Array {
     if (typeof node === 'string') {
+      // What fastjson and we write: canonical padded Base64, which re-encodes to itself. Checked
+      // by Node's encoder instead of a regular expression over the whole value.
+      const decoded = Buffer.from(node, 'base64');
+      if (decoded.length === (node.length >> 2) * 3 - padding(node) && decoded.toString('base64') === node) {
+        return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+      }
       const compact = node.replace(/\s+/g, '');
       if (compact.length % 4 === 1 || !BASE64.test(compact)) throw new ValueError('expected byte[] (Base64) but got a string that is not Base64');
       const buffer = Buffer.from(compact, 'base64');

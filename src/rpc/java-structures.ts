@@ -1,9 +1,18 @@
 import { quoteJson } from '../protocol/index.js';
 import { JavaType, type AnyJavaType, type InputOf, type OutputOf } from './java-type.js';
-import { isJsonObject, numberToken, ownValue, setOwn, ValueError, within, type JsonNode } from './json-value.js';
+import { isJsonObject, numberToken, ownValue, setOwn, ValueError, type JsonNode } from './json-value.js';
 import { isLosslessNumber } from 'lossless-json';
 
 type Present = Exclude<JsonNode, null>;
+
+/**
+ * Adds `segment` to the path of a `ValueError` and gives the error back to be rethrown: what
+ * `within()` does, without a closure per element (readers and writers below run per value).
+ */
+function under(error: unknown, segment: string | number): unknown {
+  if (error instanceof ValueError) error.prepend(segment);
+  return error;
+}
 
 /** Flattens an intersection so editors show one object type. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -29,17 +38,28 @@ export class SequenceType<T extends AnyJavaType> extends JavaType<OutputOf<T>[] 
   protected readValue(node: Present): OutputOf<T>[] {
     if (!Array.isArray(node)) throw this.mismatch(node);
     const out = new Array<OutputOf<T>>(node.length);
-    for (let i = 0; i < node.length; i++) out[i] = within(i, () => this.item.read(node[i]) as OutputOf<T>);
+    const item = this.item;
+    for (let i = 0; i < node.length; i++) {
+      try {
+        out[i] = item.read(node[i]) as OutputOf<T>;
+      } catch (error) {
+        throw under(error, i);
+      }
+    }
     return out;
   }
 
   protected writeValue(value: unknown): string {
     if (!Array.isArray(value) && !(value instanceof Set)) throw this.wrongValue(value, `${this.describe()} (an array)`);
+    const type = this.item;
     let out = '[';
     let i = 0;
     for (const item of value as Iterable<unknown>) {
-      const index = i;
-      out += (i === 0 ? '' : ',') + within(index, () => this.item.write(item));
+      try {
+        out += (i === 0 ? '' : ',') + type.write(item);
+      } catch (error) {
+        throw under(error, i);
+      }
       i++;
     }
     return out + ']';
@@ -69,7 +89,16 @@ export class MapType<T extends AnyJavaType> extends JavaType<
   protected readValue(node: Present): Record<string, OutputOf<T>> {
     if (!isJsonObject(node)) throw this.mismatch(node);
     const out: Record<string, OutputOf<T>> = {};
-    for (const key of Object.keys(node)) setOwn(out, key, within(key, () => this.value.read(node[key])));
+    const type = this.value;
+    for (const key of Object.keys(node)) {
+      let value;
+      try {
+        value = type.read(node[key]);
+      } catch (error) {
+        throw under(error, key);
+      }
+      setOwn(out, key, value);
+    }
     return out;
   }
 
@@ -83,7 +112,13 @@ export class MapType<T extends AnyJavaType> extends JavaType<
     for (const [key, item] of entries) {
       if (item === null || item === undefined) continue;
       if (typeof key !== 'string') throw new ValueError(`map keys must be strings, not ${typeof key}`);
-      out += (first ? '' : ',') + quoteJson(key) + ':' + within(key, () => this.value.write(item));
+      let text;
+      try {
+        text = this.value.write(item);
+      } catch (error) {
+        throw under(error, key);
+      }
+      out += (first ? '' : ',') + quoteJson(key) + ':' + text;
       first = false;
     }
     return out + '}';
@@ -104,13 +139,14 @@ export type PojoInput<F extends PojoFields> = Simplify<
 
 /**
  * A Java bean (or any class fastjson serializes by its getters): a JSON object with properties in
- * alphabetical order and null properties left out (SEED-RPC.md §5). Reading ignores unknown
+ * alphabetical order and null properties left out (docs/protocol.md §7.4). Reading ignores unknown
  * properties and gives primitives the Java default when the JSON leaves them out.
  */
 export class PojoType<F extends PojoFields> extends JavaType<Simplify<PojoOutput<F>> | null, PojoInput<F> | null> {
-  /** Field names in the order fastjson writes them (`String#compareTo`, i.e. UTF-16 code units). */
-  private readonly writeOrder: readonly string[];
   private readonly declaredOrder: readonly string[];
+  /** Each field with its type: in declared order for reading, in write order with its quoted key for writing. */
+  private readonly readPlan: readonly { name: string; type: AnyJavaType }[];
+  private readonly writePlan: readonly { name: string; type: AnyJavaType; key: string; nextKey: string }[];
 
   constructor(
     javaName: string,
@@ -118,7 +154,10 @@ export class PojoType<F extends PojoFields> extends JavaType<Simplify<PojoOutput
   ) {
     super(javaName, true);
     this.declaredOrder = Object.keys(fields);
-    this.writeOrder = [...this.declaredOrder].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // Fields are written in the order fastjson writes them (`String#compareTo`, i.e. UTF-16 code units).
+    const writeOrder = [...this.declaredOrder].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.readPlan = this.declaredOrder.map((name) => ({ name, type: fields[name]! }));
+    this.writePlan = writeOrder.map((name) => ({ name, type: fields[name]!, key: quoteJson(name) + ':', nextKey: ',' + quoteJson(name) + ':' }));
   }
 
   describe(): string {
@@ -139,10 +178,15 @@ export class PojoType<F extends PojoFields> extends JavaType<Simplify<PojoOutput
   protected readValue(node: Present): Simplify<PojoOutput<F>> {
     if (!isJsonObject(node)) throw this.mismatch(node);
     const out: Record<string, unknown> = {};
-    for (const name of this.declaredOrder) {
-      const type = this.fields[name]!;
+    for (const { name, type } of this.readPlan) {
       const item = ownValue(node, name);
-      setOwn(out, name, within(name, () => (item === undefined && type.isPrimitive ? type.missingFieldValue : type.read(item))));
+      let value;
+      try {
+        value = item === undefined && type.isPrimitive ? type.missingFieldValue : type.read(item);
+      } catch (error) {
+        throw under(error, name);
+      }
+      setOwn(out, name, value);
     }
     return out as Simplify<PojoOutput<F>>;
   }
@@ -152,15 +196,20 @@ export class PojoType<F extends PojoFields> extends JavaType<Simplify<PojoOutput
     const record = value as Record<string, unknown>;
     let out = '{';
     let first = true;
-    for (const name of this.writeOrder) {
+    for (const { name, type, key, nextKey } of this.writePlan) {
       // Own properties, or getters of a class instance; never what Object.prototype provides.
       const item = Object.hasOwn(record, name) || !(name in Object.prototype) ? record[name] : undefined;
-      const type = this.fields[name]!;
       if (item === null || item === undefined) {
         if (type.isPrimitive || !type.nullable) throw new ValueError(`${name}: expected ${type.describe()} but got ${String(item)}`);
         continue;
       }
-      out += (first ? '' : ',') + quoteJson(name) + ':' + within(name, () => type.write(item));
+      let text;
+      try {
+        text = type.write(item);
+      } catch (error) {
+        throw under(error, name);
+      }
+      out += (first ? key : nextKey) + text;
       first = false;
     }
     return out + '}';

@@ -1,7 +1,7 @@
 import { ValueError, jsonKind, type JsonNode } from './json-value.js';
 
 /**
- * A Java type as the seed RPC convention sees it (SEED-RPC.md §4, §5): its erased name for
+ * A Java type as the seed RPC convention sees it (docs/protocol.md §7.3, §7.4): its erased name for
  * `Method#toString()`, how fastjson writes a value of it, and how fastjson reads one back — with the
  * TypeScript types of the values on both sides (`In` is what you may pass, `Out` what you get).
  *

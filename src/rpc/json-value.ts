@@ -1,5 +1,6 @@
-import { isLosslessNumber, LosslessNumber, parse as parseLossless } from 'lossless-json';
+import { isLosslessNumber, LosslessNumber } from 'lossless-json';
 import { javaDoubleToString, quoteJson } from '../protocol/index.js';
+import { parseExactJson } from './exact-json.js';
 
 export { LosslessNumber, isLosslessNumber };
 
@@ -17,13 +18,14 @@ const LONG_DIGIT_RUN = /\d{16}/;
 
 /**
  * Parses JSON text. `JSON.parse` is used unless `exact` is set or the text holds a number long
- * enough to lose digits; then every number keeps its token text. Both parsers create `__proto__`
+ * enough to lose digits; then every number keeps its token text (exact-json.ts, which reads as
+ * lossless-json does, duplicate keys with different values refused). Both parsers create `__proto__`
  * keys as own properties, so parsing alone cannot pollute a prototype.
  * Throws `SyntaxError` on malformed text.
  */
 export function parseJson(text: string, exact = false): JsonNode {
   if (!exact && !LONG_DIGIT_RUN.test(text)) return JSON.parse(text) as JsonNode;
-  return parseLossless(text, null, (token) => new LosslessNumber(token)) as JsonNode;
+  return parseExactJson(text);
 }
 
 /** True for a JSON object node (not an array, not a number wrapper). */
@@ -190,5 +192,5 @@ export function writePlainJson(value: unknown, options: PlainJsonOptions, seen: 
  */
 export function parsePlainJson(text: string): unknown {
   if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
-  return toPlainValue(parseLossless(text, null, (token) => new LosslessNumber(token)) as JsonNode);
+  return toPlainValue(parseExactJson(text));
 }

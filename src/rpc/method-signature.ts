@@ -1,6 +1,6 @@
 /**
  * `java.lang.reflect.Method#toString()`, the routing key of the seed RPC convention
- * (SEED-RPC.md §4):
+ * (docs/protocol.md §7.3):
  *
  *   [<modifiers> ]<return type> <declaring class>.<name>(<p1>,<p2>,...)[ throws <e1>,<e2>,...]
  *

@@ -1,5 +1,5 @@
 import { RemotingCommand, ResponseCode, SystemRemark } from '../protocol/index.js';
-import { Executor, ExecutorRejectedError, RemotingServer, type CloseOptions, type ExecutorOptions, type Logger, type RemotingServerOptions, type RequestContext, type ServerAddress } from '../transport/index.js';
+import { AclRemark, Executor, ExecutorRejectedError, RemotingServer, type AclCaller, type AclVerifier, type CloseOptions, type ExecutorOptions, type Logger, type RemotingServerOptions, type RequestContext, type ServerAddress } from '../transport/index.js';
 import { decodeArgsJsonJson } from './args-json.js';
 import { DeadlineExceededError, ServerCallContext } from './call-context.js';
 import type { AnyContract, ContractMethod, Implementation, MethodsOf } from './contract.js';
@@ -44,6 +44,12 @@ export interface ApiProviderOptions {
    * deregistered on `close()` before the server stops, so consumers stop picking it first.
    */
   registrations?: readonly ProviderRegistration[];
+  /**
+   * Demand RocketMQ ACL 1.0 signatures (given to the server the provider creates; with `server`,
+   * give it to that server). Each account's `services` allow-list is checked per call: a call it
+   * does not cover gets NO_PERMISSION (16) before its arguments are decoded (docs/rpc.md, "Access control").
+   */
+  acl?: AclVerifier;
 }
 
 /** What the provider needs of a registry entry (the discovery layer's `Registration`). */
@@ -70,7 +76,7 @@ const consoleLogger: Logger = {
 };
 
 /**
- * Serves contracts over the seed RPC convention (SEED-RPC.md §2), so Java consumers built the
+ * Serves contracts over the seed RPC convention (docs/protocol.md §7.2), so Java consumers built the
  * article's way and rocket-rpc consumers can call them. One code-0 processor dispatches by
  * `interfaceName` and exact `methodName`; only methods declared in a registered contract can be
  * reached. Arguments are decoded and validated before the implementation runs, on the executor of
@@ -88,7 +94,11 @@ export class ApiProvider {
 
   constructor(options: ApiProviderOptions = {}) {
     this.ownsServer = options.server === undefined;
-    this.server = options.server ?? new RemotingServer({ ...options.serverOptions, host: options.host ?? '0.0.0.0', port: options.port ?? 8888 });
+    if (options.server !== undefined && options.acl !== undefined && options.server.acl !== options.acl) {
+      throw new TypeError('ApiProvider: the acl option applies to the server the provider creates; give the verifier to your RemotingServer ({ acl })');
+    }
+    const acl = options.acl ?? options.serverOptions?.acl;
+    this.server = options.server ?? new RemotingServer({ ...options.serverOptions, ...(acl === undefined ? {} : { acl }), host: options.host ?? '0.0.0.0', port: options.port ?? 8888 });
     this.executorDefaults = options.executor ?? {};
     this.listing = options.listing ?? true;
     this.logger = options.logger ?? consoleLogger;
@@ -147,10 +157,15 @@ export class ApiProvider {
   }
 
   /**
-   * Removes the registry entries first (consumers stop picking this provider), then closes the
-   * server if the provider created it, waiting for in-flight calls up to `graceMs`.
+   * Graceful close. When the provider created its server: it stops accepting and sends connected
+   * consumers the going-away notice first (they stop routing new calls here at once), then the
+   * registry entries are removed (consumers that learn of providers from the registry drop it),
+   * then in-flight calls finish and the server closes, all within `graceMs`. A server passed in
+   * is yours to close: only the registry entries are removed.
    */
   async close(options?: CloseOptions): Promise<void> {
+    // close() below waits for the clients' answers (it takes the same step); no need to here.
+    if (this.ownsServer) void this.server.goAway(options);
     const results = await Promise.allSettled(this.registrations.map((registration) => registration.deregister()));
     for (const result of results) {
       if (result.status === 'rejected') this.logger.warn('deregistration failed; the registry drops the entry when its lease or session expires', result.reason);
@@ -167,12 +182,13 @@ export class ApiProvider {
     }
   }
 
-  /** The registered services, as a listing request returns them. */
-  describe(): ServiceListing {
+  /** The registered services, as a listing request returns them; with `caller`, only what it may call. */
+  describe(caller: AclCaller | null = null): ServiceListing {
     const types = new Map<string, Record<string, string> | string[]>();
-    const services = [...this.services].map(([name, table]) => ({
+    const visible = caller === null ? [...this.services] : [...this.services].filter(([name]) => caller.mayCall(name));
+    const services = visible.map(([name, table]) => ({
       name,
-      methods: [...table.values()].map((handler) => {
+      methods: [...table.values()].filter((handler) => caller === null || mayCallMethod(caller, handler)).map((handler) => {
         for (const codec of [...handler.method.args, handler.method.result]) collectNamedTypes(codec.javaType, types);
         return describeMethod(handler.method);
       }),
@@ -190,13 +206,17 @@ export class ApiProvider {
     const interfaceName = ext?.get(SeedRpcFields.INTERFACE_NAME) ?? null;
     const methodName = ext?.get(SeedRpcFields.METHOD_NAME) ?? null;
     if (interfaceName === SERVICE_LISTING_INTERFACE && this.listing && methodName === SERVICE_LISTING_METHOD) {
-      return RemotingCommand.createResponse(ResponseCode.SUCCESS, null, { body: Buffer.from(JSON.stringify(this.describe())) });
+      return RemotingCommand.createResponse(ResponseCode.SUCCESS, null, { body: Buffer.from(JSON.stringify(this.describe(context.caller))) });
     }
+    const caller = context.caller;
+    // A service outside the caller's allow-list is refused before the lookup: whether it exists is not the caller's business.
+    if (caller !== null && interfaceName !== null && !caller.mayCall(interfaceName)) return this.refused(request, context, caller, interfaceName, undefined);
     const table = interfaceName === null ? undefined : this.services.get(interfaceName);
-    // Same exception classes and messages as the Java provider (SEED-RPC.md §2, steps 2-3).
+    // Same exception classes and messages as the Java provider (docs/protocol.md §7.2).
     if (table === undefined) return this.failure(request, `java.lang.NullPointerException: interface not exists ${interfaceName}`, LOOKUP_WHERE);
     const handler = methodName === null ? undefined : table.get(methodName);
     if (handler === undefined) return this.failure(request, `java.lang.RuntimeException: method not exists ${methodName}`, LOOKUP_WHERE);
+    if (caller !== null && !mayCallMethod(caller, handler)) return this.refused(request, context, caller, handler.service, handler.method.javaName);
 
     let args: unknown[] | Promise<unknown[]>;
     try {
@@ -278,7 +298,7 @@ export class ApiProvider {
       if (!(error instanceof ValueError)) throw error;
       return this.failure(request, `java.lang.IllegalStateException: the result of ${method.javaName} does not fit its type: ${error.message}`, method.signature);
     }
-    // A null result travels as no body (SEED-RPC.md §2, step 5).
+    // A null result travels as no body (docs/protocol.md §7.2).
     return RemotingCommand.createResponse(ResponseCode.SUCCESS, null, text === 'null' ? {} : { body: Buffer.from(text, 'utf8') });
   }
 
@@ -300,10 +320,21 @@ export class ApiProvider {
     return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, remark);
   }
 
+  /** NO_PERMISSION for a call outside the caller's allow-list; oneway: counted and logged by the verifier only. */
+  private refused(request: RemotingCommand, context: RequestContext, caller: AclCaller, service: string, method: string | undefined): RemotingCommand | null {
+    const remark = this.server.acl?.denyService(caller, service, method, request, context.remoteAddress) ?? AclRemark.serviceNotAllowed(caller.accessKey, service, method);
+    return request.isOneway() ? null : RemotingCommand.createResponse(ResponseCode.NO_PERMISSION, remark);
+  }
+
   private dropped(request: RemotingCommand, error: Error): null {
     this.logger.warn(`oneway call to ${request.getExt(SeedRpcFields.INTERFACE_NAME)} dropped: ${error.message}`);
     return null;
   }
+}
+
+/** A method is allowed when the caller's list names it by contract key, Java name or `Method#toString()`. */
+function mayCallMethod(caller: AclCaller, handler: MethodHandler): boolean {
+  return caller.mayCall(handler.service, handler.method.key, handler.method.javaName, handler.method.signature);
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
@@ -317,7 +348,7 @@ function describeError(error: unknown): string {
 }
 
 /**
- * Decodes and validates the arguments of a call (SEED-RPC.md §2 step 4), failing with an
+ * Decodes and validates the arguments of a call (docs/protocol.md §7.2), failing with an
  * `InvalidArgumentError` that names the method and the argument position. Synchronous unless a
  * schema validates asynchronously.
  */

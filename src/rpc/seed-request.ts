@@ -1,10 +1,10 @@
 import { RemotingCommand } from '../protocol/index.js';
 import { CallContextFields, writeAttachments, type Attachments } from './call-context.js';
 
-/** Request code of every seed RPC call (SEED-RPC.md §1). */
+/** Request code of every seed RPC call (docs/protocol.md §7.1). */
 export const SEED_RPC_REQUEST_CODE = 0;
 
-/** The ext fields of Java's `CommonHeader` (SEED-RPC.md §1). */
+/** The ext fields of Java's `CommonHeader` (docs/protocol.md §7.1). */
 export const SeedRpcFields = {
   INTERFACE_NAME: 'interfaceName',
   METHOD_NAME: 'methodName',
@@ -43,7 +43,7 @@ function timeoutText(timeoutMs: number): string {
   return lastTimeoutText;
 }
 
-/** A response body as text (UTF-8); null for no body (an empty body is no body, REMOTING.md §1). */
+/** A response body as text (UTF-8); null for no body (an empty body is no body, docs/protocol.md §1). */
 export function bodyText(body: Uint8Array | null): string | null {
   if (body === null || body.length === 0) return null;
   return (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)).toString('utf8');

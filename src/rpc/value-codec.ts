@@ -63,6 +63,16 @@ function javaTypeCodec(type: AnyJavaType): ValueCodec {
       decode(text) {
         const plain = plainStringLiteral(text);
         if (plain !== null) return plain;
+        // A string literal holds no number token, so JSON.parse cannot lose digits: no need for the
+        // digit-run scan of parseJson. What JSON.parse refuses (raw control characters, which
+        // fastjson reads) goes the general way.
+        if (text.charCodeAt(0) === 0x22) {
+          try {
+            return JSON.parse(text) as string;
+          } catch {
+            // fall through
+          }
+        }
         let node;
         try {
           node = parseJson(text, exact);

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
@@ -16,7 +16,7 @@ export interface ChannelOptions {
   remoteAddress: string;
   localAddress?: string;
   maxFrameLength?: number;
-  /** Close after this long without reads or writes (REMOTING.md §7.7). 0 disables. */
+  /** Close after this long without reads or writes (docs/engine-api.md). 0 disables. */
   maxIdleMs?: number;
   /** Backpressure, frame timeout and inbound budget (connection-limits.ts). None when absent. */
   limits?: ConnectionLimits;
@@ -81,6 +81,7 @@ export class Channel extends EventEmitter<ChannelEvents> implements BudgetHolder
   private flushedEarly = false;
   private closedFlag = false;
   private readonly abortController = new AbortController();
+  private signalShared = false;
   private readonly emitCommand: (command: RemotingCommand) => void;
   private commandHandler: ((command: RemotingCommand) => void) | null = null;
   private readonly limits: ConnectionLimits | null;
@@ -131,9 +132,18 @@ export class Channel extends EventEmitter<ChannelEvents> implements BudgetHolder
     this.commandHandler = handler;
   }
 
-  /** Aborted when the channel closes; processors use it to stop work nobody will read. */
+  /**
+   * Aborted when the channel closes; processors use it to stop work nobody will read. Every
+   * request in progress on the connection may listen to it, so Node's leak warning (at 10
+   * listeners) would fire on a busy connection: it is switched off for this signal on first use.
+   */
   get signal(): AbortSignal {
-    return this.abortController.signal;
+    const signal = this.abortController.signal;
+    if (!this.signalShared) {
+      this.signalShared = true;
+      setMaxListeners(0, signal);
+    }
+    return signal;
   }
 
   get closed(): boolean {
@@ -341,7 +351,7 @@ export class Channel extends EventEmitter<ChannelEvents> implements BudgetHolder
     try {
       this.decoder.push(chunk, this.emitCommand);
     } catch (error) {
-      // A bad frame: Java logs it and closes the connection, never answering (REMOTING.md §1).
+      // A bad frame: Java logs it and closes the connection, never answering (docs/protocol.md §1).
       this.close(error as Error);
       return;
     }

@@ -12,9 +12,16 @@ export class RemotingConnectError extends RemotingError {
 /** Java `RemotingSendRequestException`: the request could not be written. */
 export class RemotingSendRequestError extends RemotingError {
   readonly addr: string;
-  constructor(addr: string, options?: { cause?: unknown }) {
+  /**
+   * True when not one byte of the request reached the connection (it was already closed, or the
+   * request could not be encoded): the peer cannot have run it, so any method may be resent.
+   * False when a write failed midway.
+   */
+  readonly unsent: boolean;
+  constructor(addr: string, options?: { cause?: unknown; unsent?: boolean }) {
     super('SEND_FAILED', `send request to ${addr} failed`, options);
     this.addr = addr;
+    this.unsent = options?.unsent === true;
   }
 }
 

@@ -12,7 +12,7 @@ export interface ExecutorOptions {
 /**
  * This runtime's stand-in for a per-code thread pool: a named concurrency limit with a bounded FIFO
  * queue. One slow business line saturates its own executor and gets `SYSTEM_BUSY [OVERLOAD]`
- * answers, while the others keep their capacity (REMOTING.md §7.4).
+ * answers, while the others keep their capacity (docs/engine-api.md).
  */
 export class Executor {
   readonly name: string;

@@ -4,7 +4,8 @@ export type { ConnectionLimitOptions, ConnectionLimitCounters } from './connecti
 export { Channel } from './channel.js';
 export { Executor, type ExecutorOptions } from './executor.js';
 export { Semaphore, type Permit } from './semaphore.js';
-export { exceptionSimpleDesc, type InvokeOptions } from './remoting-endpoint.js';
+export type { InvokeOptions } from './remoting-endpoint.js';
+export { errorRemark, exceptionSimpleDesc } from './error-remark.js';
 export type { RequestContext, RequestProcessor, ProcessorLike, ProcessorFunction, ProcessResult, RpcHook, ChannelEvent, ChannelEventType, Logger } from './processor.js';
 export { parseAddress, formatAddress, type HostPort } from './address.js';
 export {
@@ -22,4 +23,16 @@ export {
 export { InMemoryNetwork, createStreamPair } from './in-memory.js';
 export { WorkerProcessor, type WorkerProcessorOptions } from './worker-processor.js';
 export { AclClientRpcHook, aclSignature, type SessionCredentials } from './acl-hook.js';
+export {
+  AclVerifier,
+  AclCaller,
+  AclRemark,
+  type AclAccount,
+  type AclVerifierOptions,
+  type AclVerdict,
+  type AclCounts,
+  type AclDenialReason,
+  type ServiceAllowList,
+  type MethodAllowList,
+} from './acl-verifier.js';
 export { RemotingPeer, type RemotingPeerEvents, type RemotingPeerOptions } from './remoting-peer.js';

@@ -64,7 +64,7 @@ export class PendingRequests {
     return call;
   }
 
-  /** Fails every call waiting on `channel` at once (fail fast, REMOTING.md §7.6). */
+  /** Fails every call waiting on `channel` at once (fail fast, docs/engine-api.md). */
   failChannel(channel: Channel, makeError: (call: PendingCall) => Error): void {
     for (const call of this.calls.snapshot()) {
       if (call.channel === channel && this.takeCall(call)) call.fail(makeError(call));

@@ -1,4 +1,5 @@
 import type { RemotingCommand } from '../protocol/command.js';
+import type { AclCaller } from './acl-verifier.js';
 import type { Channel } from './channel.js';
 
 /** What a processor sees besides the request. */
@@ -11,6 +12,8 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** `performance.now()` when the request was decoded, for deadline arithmetic. */
   readonly receivedAt: number;
+  /** The account that signed the request, when the server verifies ACL signatures; null otherwise (or for an exempt code). */
+  readonly caller: AclCaller | null;
 }
 
 export type ProcessResult = RemotingCommand | null | undefined | void;

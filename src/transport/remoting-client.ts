@@ -2,14 +2,14 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import type { RemotingCommand } from '../protocol/command.js';
-import type { SerializeType } from '../protocol/codes.js';
+import { RemotingCommand } from '../protocol/command.js';
+import { GOING_AWAY_REQUEST_CODE, ResponseCode, type SerializeType } from '../protocol/codes.js';
 import { RemotingError } from '../errors.js';
 import { parseAddress } from './address.js';
 import { Channel } from './channel.js';
 import { ConnectionLimits, type ConnectionLimitCounters, type ConnectionLimitOptions } from './connection-limits.js';
 import { AbortedError, EngineClosedError, RemotingConnectError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
-import type { Executor } from './executor.js';
+import { Executor } from './executor.js';
 import type { Logger, RpcHook } from './processor.js';
 import type { InvokeOptions, ResponseInterceptor } from './remoting-endpoint.js';
 import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
@@ -55,6 +55,8 @@ export interface RemotingClientOptions extends ClientConnectionLimitOptions {
   logger?: Logger;
   language?: string;
   version?: number;
+  /** Add the top stack frame (with its file path) to SYSTEM_ERROR remarks of server → client requests. Default false. */
+  remarkStackFrame?: boolean;
 }
 
 /** What `invokeAsync`'s callback receives (Java `ResponseFuture`). */
@@ -70,6 +72,7 @@ export interface ResponseFuture {
 
 export type InvokeCallback = (future: ResponseFuture) => void;
 
+/** `channel` events, and `goingAway` (addr) when a server announces it is closing. */
 export type RemotingClientEvents = RemotingPeerEvents;
 
 interface ChannelSlot {
@@ -85,11 +88,13 @@ interface ChannelSlot {
 export class RemotingClient extends RemotingPeer {
   private readonly options: RemotingClientOptions;
   private readonly slots = new Map<string, ChannelSlot>();
+  /** Connections whose server sent its going-away notice: no new calls, closed when the server closes them. */
+  private readonly retired = new Set<Channel>();
   private closed = false;
   private readonly limits: ConnectionLimits;
   /**
    * After-hooks belong to the client's calls only: Java runs no hooks around a server's own
-   * requests to its clients (REMOTING.md §7.2), so the endpoint runs them only when asked to.
+   * requests to its clients (docs/engine-api.md), so the endpoint runs them only when asked to.
    */
   private readonly runAfterHooks: ResponseInterceptor = (addr, request, response) => this.endpoint.runAfterHooks(addr, request, response);
 
@@ -97,6 +102,9 @@ export class RemotingClient extends RemotingPeer {
     super(options, { async: 65535, oneway: 65535 });
     this.options = options;
     this.limits = new ConnectionLimits(options, this.logger, 'client');
+    // The notice is handled where it arrives, never queued behind other work.
+    const inline = new Executor({ name: 'going-away', concurrency: Infinity, queueSize: 0 });
+    this.registerProcessor(GOING_AWAY_REQUEST_CODE, (request, context) => this.onGoingAway(context.channel, request), inline);
   }
 
   /** What the connection limits did (frame timeouts, budget evictions, read pauses): plain numbers. */
@@ -199,7 +207,40 @@ export class RemotingClient extends RemotingPeer {
     if (this.closed) return;
     this.closed = true;
     for (const addr of [...this.slots.keys()]) this.closeChannel(addr);
+    for (const channel of [...this.retired]) channel.close();
     this.endpoint.shutdown((call) => new EngineClosedError(`RemotingClient (call to ${call.addr})`));
+  }
+
+  /**
+   * The server on `channel` is closing gracefully. The connection leaves the table at once, so new
+   * calls to that address open a fresh connection (refused while nothing listens there; a restarted
+   * server takes them), while calls in flight on it complete. The answer is written after every
+   * request this client already sent on it: once the server reads it, it knows none will follow.
+   */
+  private onGoingAway(channel: Channel, notice: RemotingCommand): null {
+    let addr: string | undefined;
+    for (const [key, slot] of this.slots) {
+      if (slot.channel !== channel) continue;
+      addr = key;
+      this.slots.delete(key);
+      this.retired.add(channel);
+      channel.once('close', () => this.retired.delete(channel));
+      break;
+    }
+    const answer = RemotingCommand.createResponse(ResponseCode.SUCCESS, null);
+    answer.opaque = notice.opaque;
+    answer.markResponse();
+    answer.serializeType = notice.serializeType;
+    channel.write(answer);
+    if (addr !== undefined && this.listenerCount('goingAway') > 0) {
+      try {
+        this.emit('goingAway', addr);
+      } catch (error) {
+        this.logger.error('goingAway listener threw', error);
+      }
+    }
+    // Oneway: the endpoint would not send a returned answer, hence the write above.
+    return null;
   }
 
   private send(channel: Channel, addr: string, request: RemotingCommand, timeoutMs: number, begin: number, options: InvokeOptions, beganNow = false): Promise<RemotingCommand> {

@@ -1,5 +1,5 @@
 /**
- * The core shared by `RemotingClient` and `RemotingServer` (REMOTING.md §7): whichever side opened
+ * The core shared by `RemotingClient` and `RemotingServer` (docs/engine-api.md): whichever side opened
  * a connection, requests arriving on it go to the processor table and responses to the pending
  * table, which is what makes server → client requests work with no extra code.
  *
@@ -27,6 +27,8 @@ import { AbortedError, ConnectionClosedError, ExecutorRejectedError, RemotingSen
 import { CallDeadlines } from './call-deadlines.js';
 import { PendingRequests, type PendingCall } from './pending-requests.js';
 import { timerDelay } from './timer-delay.js';
+import type { AclCaller, AclVerifier } from './acl-verifier.js';
+import { errorRemark } from './error-remark.js';
 import { toProcessor, type Logger, type ProcessorLike, type ProcessResult, type RequestContext, type RequestProcessor, type RpcHook } from './processor.js';
 
 export interface EndpointOptions {
@@ -38,6 +40,8 @@ export interface EndpointOptions {
   defaultExecutor?: Executor;
   hooks?: RpcHook[];
   logger: Logger;
+  /** Add the top stack frame to SYSTEM_ERROR remarks (error-remark.ts). Default false. */
+  remarkStackFrame?: boolean;
 }
 
 interface ProcessorEntry {
@@ -170,6 +174,9 @@ export class RemotingEndpoint {
   private drainWaiters: Array<() => void> = [];
   /** Set during graceful shutdown: new requests are not answered. */
   refuseRequests = false;
+  /** Checks every request before hooks and processors (set by `RemotingServer`'s `acl` option). */
+  acl: AclVerifier | null = null;
+  private readonly remarkStackFrame: boolean;
 
   constructor(options: EndpointOptions) {
     this.language = options.language ?? 'JAVA';
@@ -177,6 +184,7 @@ export class RemotingEndpoint {
     this.defaultExecutor = options.defaultExecutor ?? new Executor({ name: 'public', concurrency: 1024, queueSize: 65_536 });
     this.hooks = [...(options.hooks ?? [])];
     this.logger = options.logger;
+    this.remarkStackFrame = options.remarkStackFrame ?? false;
   }
 
   registerProcessor(code: number, processor: ProcessorLike, executor?: Executor): void {
@@ -248,12 +256,12 @@ export class RemotingEndpoint {
     } catch (error) {
       // Not encodable (e.g. a code outside the ROCKETMQ header's 16 bits): nothing was sent.
       this.pending.take(opaque);
-      call.fail(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error }));
+      call.fail(error instanceof ProtocolError ? error : new RemotingSendRequestError(addr, { cause: error, unsent: true }));
       return promise;
     }
     if (!written) {
       this.pending.take(opaque);
-      call.fail(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+      call.fail(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr), unsent: true }));
     }
     return promise;
   }
@@ -291,7 +299,7 @@ export class RemotingEndpoint {
       }
       if (!written) {
         onWriteEnded?.();
-        settle(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr) }));
+        settle(new RemotingSendRequestError(addr, { cause: new ConnectionClosedError(addr), unsent: true }));
         return;
       }
       if (deadline === undefined) return;
@@ -358,6 +366,16 @@ export class RemotingEndpoint {
       this.logger.debug(`shutting down: request code ${request.code} from ${channel.remoteAddress} not processed`);
       return;
     }
+    let caller: AclCaller | null = null;
+    if (this.acl !== null) {
+      // Before everything else: an unauthenticated peer learns nothing, not even which codes exist.
+      const verdict = this.acl.verify(request, channel.remoteAddress);
+      if (!verdict.allowed) {
+        this.answerSystem(channel, request, ResponseCode.NO_PERMISSION, verdict.remark);
+        return;
+      }
+      caller = verdict.caller;
+    }
     const entry = this.processors.get(request.code) ?? this.defaultProcessor;
     if (entry === null) {
       this.answerSystem(channel, request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, SystemRemark.notSupported(request.code));
@@ -367,7 +385,7 @@ export class RemotingEndpoint {
     try {
       rejected = entry.processor.rejectRequest?.() === true;
     } catch (error) {
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
       return;
     }
     if (rejected) {
@@ -382,7 +400,7 @@ export class RemotingEndpoint {
       // written without a single promise; an asynchronous one holds the slot until it settles.
       let pending: Promise<void> | undefined;
       try {
-        pending = this.process(channel, request, processor);
+        pending = this.process(channel, request, processor, caller);
       } catch (error) {
         this.logger.error('request processing failed outside the processor', error);
       }
@@ -390,7 +408,7 @@ export class RemotingEndpoint {
       else pending.then(() => this.releaseSlot(executor, channel));
       return;
     }
-    executor.run(() => this.process(channel, request, processor)).then(
+    executor.run(() => this.process(channel, request, processor, caller)).then(
       () => this.finishRequest(channel),
       (error: unknown) => {
         this.finishRequest(channel);
@@ -420,12 +438,13 @@ export class RemotingEndpoint {
    * Runs the processor and answers. Returns a promise only when the processor returned one (it
    * never rejects); processor and hook errors become SYSTEM_ERROR answers.
    */
-  private process(channel: Channel, request: RemotingCommand, processor: RequestProcessor): Promise<void> | undefined {
+  private process(channel: Channel, request: RemotingCommand, processor: RequestProcessor, caller: AclCaller | null): Promise<void> | undefined {
     const context: RequestContext = {
       remoteAddress: channel.remoteAddress,
       channel,
       signal: channel.signal,
       receivedAt: performance.now(),
+      caller,
     };
     let result: ProcessResult | PromiseLike<ProcessResult>;
     try {
@@ -463,7 +482,7 @@ export class RemotingEndpoint {
       return;
     }
     if (request.isOneway()) this.logger.warn(`processor for oneway request code ${request.code} failed`, error);
-    this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+    this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
   }
 
   /** Java answers in the request's opaque with bit 0 set; we also keep the request's header type. */
@@ -476,11 +495,11 @@ export class RemotingEndpoint {
     } catch (error) {
       // The processor built an unencodable response: tell the caller rather than leave it waiting.
       this.logger.error(`response to request code ${request.code} could not be encoded`, error);
-      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, exceptionSimpleDesc(error));
+      this.answerSystem(channel, request, ResponseCode.SYSTEM_ERROR, errorRemark(error, this.remarkStackFrame));
     }
   }
 
-  /** The remoting layer's own answers (REMOTING.md §6); never sent to oneway requests. */
+  /** The remoting layer's own answers (docs/protocol.md §6); never sent to oneway requests. */
   private answerSystem(channel: Channel, request: RemotingCommand, code: number, remark: string): void {
     if (request.isOneway()) return;
     const response = new RemotingCommand({ code, remark, language: this.language, version: this.version, opaque: request.opaque, serializeType: request.serializeType as SerializeType });
@@ -491,15 +510,4 @@ export class RemotingEndpoint {
 
 function isThenable(value: unknown): value is PromiseLike<ProcessResult> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-/**
- * Java `RemotingHelper.exceptionSimpleDesc`: `<Throwable.toString()>, <top stack frame>`, e.g.
- * `Error: boom, processRequest (file:///app/server.js:10:11)` (REMOTING.md §6.2).
- */
-export function exceptionSimpleDesc(error: unknown): string {
-  if (!(error instanceof Error)) return `Error: ${String(error)}`;
-  const head = error.message ? `${error.name}: ${error.message}` : error.name;
-  const frame = error.stack?.split('\n').find((line) => line.startsWith('    at '));
-  return frame === undefined ? head : `${head}, ${frame.slice(7)}`;
 }

@@ -8,6 +8,11 @@ import { Semaphore } from './semaphore.js';
 
 export interface RemotingPeerEvents {
   channel: [event: ChannelEvent];
+  /**
+   * Client only: the server at `addr` sent its going-away notice (it is closing gracefully). The
+   * connection takes no new calls; calls in flight on it still complete.
+   */
+  goingAway: [addr: string];
 }
 
 export interface RemotingPeerOptions {
@@ -18,6 +23,8 @@ export interface RemotingPeerOptions {
   logger?: Logger;
   language?: string;
   version?: number;
+  /** Add the top stack frame (with its file path) to SYSTEM_ERROR remarks. Default false. */
+  remarkStackFrame?: boolean;
 }
 
 /**
@@ -40,6 +47,7 @@ export abstract class RemotingPeer extends EventEmitter<RemotingPeerEvents> {
       defaultExecutor: options.defaultExecutor,
       hooks: options.hooks,
       logger: this.logger,
+      remarkStackFrame: options.remarkStackFrame,
     });
     this.asyncSemaphore = new Semaphore(options.asyncPermits ?? defaultPermits.async);
     this.onewaySemaphore = new Semaphore(options.onewayPermits ?? defaultPermits.oneway);

@@ -2,9 +2,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import type { RemotingCommand } from '../protocol/command.js';
-import type { SerializeType } from '../protocol/codes.js';
+import { RemotingCommand } from '../protocol/command.js';
+import { GOING_AWAY_REQUEST_CODE, ResponseCode, type SerializeType } from '../protocol/codes.js';
 import { RemotingError } from '../errors.js';
+import type { AclVerifier } from './acl-verifier.js';
 import { formatAddress } from './address.js';
 import { Channel } from './channel.js';
 import { ConnectionLimits, type ConnectionLimitCounters, type ConnectionLimitOptions } from './connection-limits.js';
@@ -43,6 +44,13 @@ export interface RemotingServerOptions extends ConnectionLimitOptions {
   logger?: Logger;
   language?: string;
   version?: number;
+  /**
+   * Demand RocketMQ ACL 1.0 signatures: requests that fail the verifier's check get NO_PERMISSION
+   * (16) and never reach a hook or processor (docs/engine-api.md, "Authentication (ACL)").
+   */
+  acl?: AclVerifier;
+  /** Add the top stack frame (with its file path) to SYSTEM_ERROR remarks, for debugging. Default false. */
+  remarkStackFrame?: boolean;
 }
 
 export interface ServerAddress {
@@ -53,7 +61,10 @@ export interface ServerAddress {
 }
 
 export interface CloseOptions {
-  /** How long in-flight requests may take to finish before connections are cut. Default 5000 ms. */
+  /**
+   * How long the whole close may take: clients answering the going-away notice, then in-flight
+   * requests finishing, before connections are cut. Default 5000 ms.
+   */
   graceMs?: number;
 }
 
@@ -82,6 +93,9 @@ export class RemotingServer extends RemotingPeer {
   private bound: ServerAddress | null = null;
   private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
   private readonly limits: ConnectionLimits;
+  private leaving: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+  private stopped: Promise<void> = Promise.resolve();
 
   constructor(options: RemotingServerOptions = {}) {
     super(options, { async: 64, oneway: 256 });
@@ -91,6 +105,7 @@ export class RemotingServer extends RemotingPeer {
     if (max !== undefined && !(Number.isSafeInteger(max) && max >= 1)) {
       throw new RemotingError('INVALID_ARGUMENT', `maxConnections must be a whole number >= 1, got ${String(max)}`);
     }
+    this.endpoint.acl = options.acl ?? null;
   }
 
   /** What the connection limits are doing now; a fresh object of plain numbers each call. */
@@ -101,6 +116,11 @@ export class RemotingServer extends RemotingPeer {
       inboundBytesHeld: this.limits.budget?.usedBytes ?? 0,
       requestsInProgress: this.endpoint.requestsInFlight,
     };
+  }
+
+  /** The ACL verifier every request passes, if the server has one. */
+  get acl(): AclVerifier | null {
+    return this.endpoint.acl;
   }
 
   /** Connected clients. */
@@ -217,18 +237,33 @@ export class RemotingServer extends RemotingPeer {
   }
 
   /**
-   * Graceful close: stop accepting, leave new requests unanswered, let in-flight requests finish
-   * (up to `graceMs`) and their responses flush, then close every connection.
+   * First step of a graceful close (`close()` takes it itself; call it earlier to do other work,
+   * such as withdrawing registry entries, while clients move away): stops accepting connections and
+   * sends every connected client the going-away notice (`GOING_AWAY_REQUEST_CODE`). Requests keep
+   * being served. Resolves when every client has answered the notice or left, or after
+   * `min(graceMs, 1000)` ms for peers that ignore it. A rocket-rpc client's answer travels behind
+   * every request it sent on that connection, and it sends no new ones after it.
    */
-  async close(options: CloseOptions = {}): Promise<void> {
-    if (this.state === 'closing' || this.state === 'closed') return;
-    this.state = 'closing';
-    const graceMs = options.graceMs ?? 5000;
+  goAway(options: CloseOptions = {}): Promise<void> {
+    this.leaving ??= this.announceGoingAway(Math.min(options.graceMs ?? 5000, GOING_AWAY_ANSWER_WAIT_MS));
+    return this.leaving;
+  }
+
+  /**
+   * Graceful close: stop accepting and send the going-away notice (`goAway()`), wait for the
+   * clients' answers while still serving, then leave new requests unanswered, let in-flight
+   * requests finish (up to `graceMs` in all) and their responses flush, then close every connection.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.closeGracefully(options.graceMs ?? 5000);
+    return this.closing;
+  }
+
+  private async closeGracefully(graceMs: number): Promise<void> {
     const deadline = performance.now() + graceMs;
-    const listening = this.server;
-    const stopped = listening === null ? Promise.resolve() : new Promise<void>((resolve) => listening.close(() => resolve()));
+    await raceTimeout(this.goAway({ graceMs }), graceMs);
     this.endpoint.refuseRequests = true;
-    await raceTimeout(this.endpoint.drained(), graceMs);
+    await raceTimeout(this.endpoint.drained(), Math.max(0, deadline - performance.now()));
     // Responses of finished requests sit in corked streams until the next tick; end() flushes them.
     const ends = [...this.liveChannels].map((channel) => new Promise<void>((resolve) => {
       channel.once('close', () => resolve());
@@ -239,10 +274,41 @@ export class RemotingServer extends RemotingPeer {
     // Sockets that never became channels (a TLS handshake still pending) would keep net.Server.close() waiting.
     for (const socket of [...this.acceptedSockets]) socket.destroy();
     this.endpoint.shutdown(() => new EngineClosedError('RemotingServer'));
-    await stopped;
+    await this.stopped;
     this.state = 'closed';
   }
+
+  private announceGoingAway(answerWaitMs: number): Promise<void> {
+    if (this.state === 'new' || this.state === 'started') this.state = 'closing';
+    const listening = this.server;
+    this.stopped = listening === null ? Promise.resolve() : new Promise<void>((resolve) => listening.close(() => resolve()));
+    const begin = performance.now();
+    let understood = 0;
+    let other = 0;
+    const answers = [...this.liveChannels].map((channel) => {
+      const notice = RemotingCommand.createRequest(GOING_AWAY_REQUEST_CODE);
+      notice.markOneway();
+      if (this.options.serializeType !== undefined) notice.serializeType = this.options.serializeType;
+      // Sent with a pending entry although oneway: the answer, when one comes, tells us this peer's
+      // earlier requests have all arrived. A peer that never answers times out; no error either way.
+      return this.endpoint.invoke(channel, channel.remoteAddress, notice, answerWaitMs, begin).then(
+        (answer) => {
+          if (answer.code === ResponseCode.SUCCESS) understood++;
+          else other++;
+        },
+        () => {
+          other++;
+        },
+      );
+    });
+    return Promise.all(answers).then(() => {
+      this.logger.debug(`going away: ${understood} clients moved off, ${other} did not answer the notice or do not know it`);
+    });
+  }
 }
+
+/** How long a closing server waits for clients to answer its going-away notice (at most `graceMs`). */
+const GOING_AWAY_ANSWER_WAIT_MS = 1000;
 
 function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
   return new Promise<void>((resolve) => {

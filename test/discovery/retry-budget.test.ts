@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRetryable, RetryBudget } from '../../src/discovery/failure-policy.js';
 import { RemotingError } from '../../src/errors.js';
-import { ConnectionClosedError, RemotingConnectError, RemotingTimeoutError, AbortedError } from '../../src/transport/index.js';
+import { ConnectionClosedError, RemotingConnectError, RemotingSendRequestError, RemotingTimeoutError, AbortedError } from '../../src/transport/index.js';
 
 test('the floor allows a few retries per second even with no traffic', () => {
   let now = 0;
@@ -35,4 +35,12 @@ test('what may be resent: never-connected always; maybe-ran only for idempotent 
   assert.equal(isRetryable(new AbortedError('call'), true), false, 'the caller gave up');
   assert.equal(isRetryable(new RemotingError('REMOTE', 'provider threw'), true), false);
   assert.equal(isRetryable(new Error('not ours'), true), false);
+});
+
+test('a request that found its connection already closed (not one byte sent) may be resent for any method; a write that failed midway only for idempotent ones', () => {
+  const unsent = new RemotingSendRequestError('a:1', { cause: new ConnectionClosedError('a:1'), unsent: true });
+  const midway = new RemotingSendRequestError('a:1', { cause: new Error('EPIPE') });
+  for (const idempotent of [true, false]) assert.equal(isRetryable(unsent, idempotent), true);
+  assert.equal(isRetryable(midway, true), true);
+  assert.equal(isRetryable(midway, false), false);
 });

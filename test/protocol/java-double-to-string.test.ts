@@ -59,3 +59,27 @@ test('every double survives javaDoubleToString then Double.parseDouble, bit for 
     { numRuns: 5000 },
   );
 });
+
+/** Java's plain form built digit by digit from the shortest digits (toExponential), for 10^-3 <= |x| < 10^7. */
+function plainFromDigits(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  const [mantissa, exponentText] = Math.abs(value).toExponential().split('e') as [string, string];
+  const digits = mantissa.replace('.', '');
+  const exponent = Number(exponentText);
+  if (exponent < 0) return sign + '0.' + '0'.repeat(-exponent - 1) + digits;
+  const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
+  const fraction = digits.slice(exponent + 1);
+  return sign + whole + '.' + (fraction === '' ? '0' : fraction);
+}
+
+test('doubles in the plain range are written as their digits say, by the fast path too', () => {
+  const plainRange = fc.double({ min: 1e-3, max: 1e7, noNaN: true, noDefaultInfinity: true }).filter((v) => v < 1e7);
+  fc.assert(
+    fc.property(plainRange, fc.boolean(), (magnitude, negative) => {
+      const value = negative ? -magnitude : magnitude;
+      assert.equal(javaDoubleToString(value), plainFromDigits(value));
+    }),
+    { numRuns: 20000 },
+  );
+  for (const value of [0.001, 0.0010000000000000002, 9999999.999999998, 1, 2, 10, 123456.0, 0.5, 1.1]) assert.equal(javaDoubleToString(value), plainFromDigits(value), String(value));
+});

@@ -2,7 +2,6 @@
  * Frames' parts as Java writes them, built without the codec's writers (and without its caches),
  * for tests that compare bytes.
  */
-import { quoteJson } from '../../src/index.js';
 
 /** Java's UTF-8: an unpaired surrogate becomes '?'. */
 export function javaUtf8(text: string): Buffer {
@@ -40,14 +39,33 @@ export function extBlockOf(frame: Buffer): Buffer {
   return frame.subarray(8 + 21, 8 + headerLength);
 }
 
+const SHORT_ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
+
+/**
+ * fastjson's string literal for `text`, one UTF-16 unit at a time, straight from its rules: the
+ * short escapes, `\uXXXX` (upper-case hex) for the other C0 controls, DEL, C1 controls and
+ * U+2028/U+2029; everything else (unpaired surrogates included) as it is.
+ */
+export function fastjsonQuote(text: string): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const short = SHORT_ESCAPES[c];
+    if (short !== undefined) out += short;
+    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) out += '\\u' + c.toString(16).toUpperCase().padStart(4, '0');
+    else out += text[i];
+  }
+  return out + '"';
+}
+
 /** The JSON header fastjson writes for a request with language JAVA, flag 0 and version 0. */
 export function javaJsonHeader(code: number, opaque: number, ext: Map<string, string> | null, remark: string | null): Buffer {
-  const entries = ext === null ? null : [...ext].map(([key, value]) => `${quoteJson(key)}:${quoteJson(value)}`).join(',');
+  const entries = ext === null ? null : [...ext].map(([key, value]) => `${fastjsonQuote(key)}:${fastjsonQuote(value)}`).join(',');
   const text =
     `{"code":${code}` +
     (entries === null ? '' : `,"extFields":{${entries}}`) +
     `,"flag":0,"language":"JAVA","opaque":${opaque}` +
-    (remark === null ? '' : `,"remark":${quoteJson(remark)}`) +
+    (remark === null ? '' : `,"remark":${fastjsonQuote(remark)}`) +
     ',"serializeTypeCurrentRPC":"JSON","version":0}';
   return javaUtf8(text);
 }

@@ -9,7 +9,7 @@ function read<T extends AnyJavaType>(type: T, text: string): ReturnType<T['read'
   return type.read(parseJson(text, type.exactNumbers)) as ReturnType<T['read']>;
 }
 
-test('values are written with the exact bytes fastjson 1.2.69 writes (SEED-RPC.md §5)', () => {
+test('values are written with the exact bytes fastjson 1.2.69 writes (docs/protocol.md §7.4)', () => {
   assert.equal(J.String.write('a"b\\c\nd\u0001é中'), '"a\\"b\\\\c\\nd\\u0001é中"');
   assert.equal(J.char.write('c'), '"c"');
   assert.equal(J.int.write(1), '1');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineContract, InterfaceModifiers, J, method, parseMethodSignature, renderMethodSignature } from '../../src/index.js';
 
-// The interface `Chk$Svc` of SEED-RPC.md §4, declared as a contract; Java 17 printed these strings.
+// An interface `Chk$Svc` (nested in a class `Chk`), declared as a contract; Java 17 printed these strings.
 const Pojo = J.pojo('Chk$Pojo', { name: J.String });
 const Chk = defineContract('Chk$Svc', {
   sayHello: method([J.String, J.String], J.String),

@@ -177,3 +177,18 @@ test('registering an implementation without a contract method is refused', () =>
   assert.throws(() => pair.provider.register(Calc, { add: (a: number, b: number) => a + b } as unknown as Implementation<typeof Calc>), /has no function 'norm'/);
   assert.throws(() => pair.provider.register(Calc, new CalcImpl(), { methods: { nope: {} } as never }), /does not declare/);
 });
+
+test('no failure remark carries a file path or a stack frame (the "where" is the method signature)', async () => {
+  const calc = pair.consumer.proxy(Calc);
+  const remarks = [
+    (await remoteError(calc.fail('boom'))).remark,
+    (await remoteError(calc.failLater('x'))).remark,
+    (await remoteError(calc.throwString())).remark,
+    (await remoteError(calc.wrongResult())).remark,
+    (await remoteError(calc.nullForNotNull())).remark,
+    (await remoteError(pair.consumer.generic().invokeJson('com.acme.Calc', sig('add'), ['1', '"x"']))).remark,
+  ];
+  for (const remark of remarks) {
+    assert.ok(remark !== null && !remark.includes('/') && !remark.includes('file:') && !/\.[cm]?[jt]s:\d/.test(remark), `leaks a location: ${remark}`);
+  }
+});

@@ -13,13 +13,13 @@ export class ChildProvider {
   readonly exited: Promise<number | null>;
   #output = '';
 
-  static node(fixture: string, args: readonly string[]): ChildProvider {
-    return new ChildProvider(process.execPath, [path.join(fixtures, fixture), ...args]);
+  static node(fixture: string, args: readonly string[], env?: NodeJS.ProcessEnv): ChildProvider {
+    return new ChildProvider(process.execPath, [path.join(fixtures, fixture), ...args], env);
   }
 
   /** Any command, e.g. `ip netns exec NS node …` (which execs, so the PID is the provider's). */
-  constructor(command: string, args: readonly string[]) {
-    this.child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env === undefined ? process.env : { ...process.env, ...env } });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
@@ -49,14 +49,20 @@ export class ChildProvider {
     });
   }
 
+  /** Writes a line to the child's standard input. */
+  send(line: string): void {
+    this.child.stdin?.write(`${line}\n`);
+  }
+
   /** kill -9 by the PID this test started. */
   async crash(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     await this.exited;
   }
 
-  async terminate(): Promise<void> {
+  /** SIGTERM by the PID this test started; resolves with the exit code once it has exited. */
+  async terminate(): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    await this.exited;
+    return this.exited;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Raw TCP peers for wire-level tests: a "Java" server or client written directly on node:net that
- * sends exact bytes (e.g. the captured Java frames in vectors.json) and records every frame it
+ * sends exact bytes (e.g. the captured Java frames in test/fixtures/java-vectors.json) and records every frame it
  * receives, undecoded, so tests can compare bytes.
  */
 import net from 'node:net';

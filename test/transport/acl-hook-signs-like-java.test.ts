@@ -5,10 +5,12 @@ import { AclClientRpcHook, aclSignature, RemotingClient, RemotingCommand, Remoti
 
 const hmac = (content: string, key: string): string => createHmac('sha1', key).update(content).digest('base64');
 
-test('the signed content is the values sorted by key (upper case first), then the body (REMOTING.md §8.1 example)', () => {
+test('the signed content is the values sorted by key (upper case first), then the body (docs/protocol.md §9 example)', () => {
   const ext = new Map([['a', 'b'], ['AccessKey', 'ak']]);
   assert.equal(aclSignature(ext, Buffer.from('xyz'), 'sk'), hmac('akbxyz', 'sk'));
   assert.equal(aclSignature(ext, Buffer.from('xyz'), 'sk').length, 28);
+  // Computed independently: printf akbxyz | openssl dgst -sha1 -hmac sk -binary | base64
+  assert.equal(aclSignature(ext, Buffer.from('xyz'), 'sk'), 'wsGAZ0bP0EN8q8r3pCPnrUOsXIA=');
 });
 
 test('a Signature already present (a re-sent command) is left out of the content', () => {

@@ -1,6 +1,6 @@
 /**
  * Our client against a stand-in for a Java 4.9.7 server: a raw socket that checks the bytes our
- * client writes against the Java-encoded requests in vectors.json and answers with the bytes a live
+ * client writes against the Java-encoded requests in java-vectors.json and answers with the bytes a live
  * Java server wrote back (the `captured:` vectors).
  */
 import { test } from 'node:test';
@@ -51,7 +51,7 @@ for (const type of ['json', 'rocketmq'] as const) {
     const received = decodeCommand(await peer.nextFrame());
     assert.equal(received.code, 999);
     assert.equal(received.flag, 2);
-    // Java 4.9.7 answers it anyway (REMOTING.md §6.3), with a JSON frame whatever the request's type.
+    // Java 4.9.7 answers it anyway (docs/protocol.md §6.3), with a JSON frame whatever the request's type.
     await peer.write(vectorFrame(answerName));
     const dropped = await logger.waitFor(isDroppedResponse);
     assert.match(dropped.message, new RegExp(`opaque ${captured.opaque}\\b`));

@@ -92,7 +92,7 @@ test('an unregistered code with no default processor gets REQUEST_CODE_NOT_SUPPO
   assert.equal(answer.remark, SystemRemark.notSupported(999));
 });
 
-test('a processor that throws or rejects yields SYSTEM_ERROR "<Name>: <message>, <frame>"', async (t) => {
+test('a processor that throws or rejects yields SYSTEM_ERROR "<Name>: <message>" (the frame only on request)', async (t) => {
   const { addr } = await startServer(t, {}, (s) => {
     s.registerProcessor(1, () => {
       throw new TypeError('bad input');
@@ -109,13 +109,12 @@ test('a processor that throws or rejects yields SYSTEM_ERROR "<Name>: <message>,
   const { client } = newClient(t);
   const thrown = await client.invokeSync(addr, request(1), 5000);
   assert.equal(thrown.code, ResponseCode.SYSTEM_ERROR);
-  assert.match(thrown.remark ?? '', /^TypeError: bad input, \S/);
-  assert.ok(thrown.remark!.includes('requests-route-by-code.test.'), `the frame names where it was thrown: ${thrown.remark}`);
+  assert.equal(thrown.remark, 'TypeError: bad input');
   const rejected = await client.invokeSync(addr, request(2), 5000);
   assert.equal(rejected.code, ResponseCode.SYSTEM_ERROR);
-  assert.match(rejected.remark ?? '', /^RangeError: out of range, \S/);
+  assert.equal(rejected.remark, 'RangeError: out of range');
   const noMessage = await client.invokeSync(addr, request(3), 5000);
-  assert.match(noMessage.remark ?? '', /^Error, \S/, 'Java Throwable.toString() without a message is just the name');
+  assert.equal(noMessage.remark, 'Error', 'Java Throwable.toString() without a message is just the name');
   const notAnError = await client.invokeSync(addr, request(4), 5000);
   assert.equal(notAnError.code, ResponseCode.SYSTEM_ERROR);
   assert.equal(notAnError.remark, 'Error: plain text');

@@ -58,7 +58,7 @@ test('a throwing server before-hook turns into SYSTEM_ERROR and the processor do
   const { client } = newClient(t);
   const answer = await client.invokeSync(addr, request(1), 5000);
   assert.equal(answer.code, ResponseCode.SYSTEM_ERROR);
-  assert.match(answer.remark ?? '', /^Error: access denied, \S/);
+  assert.equal(answer.remark, 'Error: access denied');
   assert.equal(processed.value, 0);
 });
 
@@ -153,5 +153,5 @@ test('the client runs its hooks around requests from the server; the server runs
     ['client.before', serverAddr, 30, null],
     ['client.after', serverAddr, 30, 0],
   ]);
-  assert.deepEqual(serverLog, [], 'Java runs no hooks around a server-initiated call (REMOTING.md §7.2)');
+  assert.deepEqual(serverLog, [], 'Java runs no hooks around a server-initiated call (docs/engine-api.md)');
 });

@@ -51,7 +51,7 @@ test('a request that cannot be encoded fails with a ProtocolError, sends nothing
     }),
   );
   const { client } = newClient(t);
-  // The ROCKETMQ header has 16 bits for the code (REMOTING.md §3).
+  // The ROCKETMQ header has 16 bits for the code (docs/protocol.md §3).
   const tooBig = request(40_000, { serializeType: SerializeType.ROCKETMQ });
   const error = await rejectionOf(client.invokeSync(addr, tooBig, 5000));
   assert.ok(error instanceof ProtocolError, `got ${String(error)}`);

@@ -64,7 +64,7 @@ test('server-initiated calls get the client\'s system answers and typed failures
   });
   const failed = await server.invokeSync(channel, request(300), 5000);
   assert.equal(failed.code, ResponseCode.SYSTEM_ERROR);
-  assert.match(failed.remark ?? '', /^TypeError: client-side failure, \S/);
+  assert.equal(failed.remark, 'TypeError: client-side failure');
   const silent = new Counter();
   client.registerProcessor(301, () => {
     silent.increment();

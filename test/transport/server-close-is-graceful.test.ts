@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
+import { GOING_AWAY_REQUEST_CODE } from '../../src/protocol/codes.js';
 import { Counter, assertRemotingError, bodyText, deferred, newClient, rejectionOf, request, response, startServer } from '../support/transport-harness.js';
 
-test('close(): stop accepting, finish in-flight requests, answer nothing new, then close the sockets', async (t) => {
+test('close(): stop accepting, finish in-flight requests, answer nothing new from a peer that ignores the going-away notice, then close the sockets', async (t) => {
   const release = deferred<void>();
   t.after(() => release.resolve());
   const started = new Counter();
@@ -16,6 +17,8 @@ test('close(): stop accepting, finish in-flight requests, answer nothing new, th
     s.registerProcessor(2, () => response(0, { body: 'new' }));
   });
   const { client } = newClient(t);
+  // A peer that does not know the going-away notice (Java 5.x drops it): it keeps using the connection.
+  client.registerProcessor(GOING_AWAY_REQUEST_CODE, () => null);
   const inFlight = [0, 1, 2].map((n) => client.invokeSync(addr, request(1, { ext: { n: String(n) } }), 30_000));
   await started.reached(3);
   const closing = server.close({ graceMs: 30_000 });
@@ -25,7 +28,8 @@ test('close(): stop accepting, finish in-flight requests, answer nothing new, th
   // Stop accepting: a new client cannot connect.
   const { client: newcomer } = newClient(t);
   assertRemotingError(await rejectionOf(newcomer.invokeSync(addr, request(2), 5000)), 'CONNECT_FAILED');
-  // Answer nothing new: a request arriving on an existing connection is not processed.
+  // Once the notice went unanswered, answer nothing new: a request arriving on an existing connection is not processed.
+  await logger.waitFor((entry) => entry.message.startsWith('going away: 0 clients moved off, 1 did not answer'));
   const late = rejectionOf(client.invokeSync(addr, request(2), 30_000));
   await logger.waitFor((entry) => entry.message.startsWith('shutting down: request code 2'));
   assert.equal(closed, false, 'still draining');

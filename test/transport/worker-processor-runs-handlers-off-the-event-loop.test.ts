@@ -59,5 +59,5 @@ test('a saturated pool answers SYSTEM_BUSY [OVERLOAD] at once instead of queuein
 test('an error thrown in the worker becomes SYSTEM_ERROR naming it', async () => {
   const response = await client.invokeSync(addr, RemotingCommand.createRequest(20, { extFields: { fail: 'x' } }), 10_000);
   assert.equal(response.code, ResponseCode.SYSTEM_ERROR);
-  assert.match(response.remark ?? '', /^RangeError: bad input x, /);
+  assert.equal(response.remark, 'RangeError: bad input x', 'no frame of the worker file by default');
 });
