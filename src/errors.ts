@@ -15,7 +15,8 @@ export type RemotingErrorCode =
   | 'INVALID_ARGUMENT'
   | 'NO_PROVIDER'
   | 'DISCOVERY'
-  | 'SERVE';
+  | 'SERVE'
+  | 'LIMIT_EXCEEDED';
 
 export class RemotingError extends Error {
   readonly code: RemotingErrorCode;

@@ -16,6 +16,9 @@ import { bufferView } from './buffer-methods.js';
  *   every further `push` throws the same error.
  * - An exception thrown by `onCommand` propagates out of `push`; the decoder stays consistent (the
  *   bytes after that frame are kept) and the next `push` carries on.
+ * - `pause()` (typically called from inside `onCommand`) stops decoding after the current frame:
+ *   the bytes after it, and any pushed while paused, are kept until `resume()` decodes them, so a
+ *   reader that stops mid-chunk loses no frame.
  */
 export class FrameDecoder {
   private readonly maxFrameLength: number;
@@ -24,6 +27,8 @@ export class FrameDecoder {
   /** Bytes after the length field of the frame being collected, once its length is known. */
   private expected = -1;
   private failure: ProtocolError | null = null;
+  private paused = false;
+  private decodedCount = 0;
 
   constructor(options: DecodeOptions = {}) {
     this.maxFrameLength = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
@@ -34,10 +39,35 @@ export class FrameDecoder {
     return this.buffered;
   }
 
+  /** Frames decoded so far; a change across a `push` tells that a new frame may have started. */
+  get framesDecoded(): number {
+    return this.decodedCount;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Stops handing out commands after the current one; later bytes are kept for `resume`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Decodes what was kept while paused (it may pause again from inside `onCommand`). */
+  resume(onCommand: (command: RemotingCommand) => void): void {
+    if (this.failure !== null) throw this.failure;
+    this.paused = false;
+    this.drain(onCommand);
+  }
+
   /** Feeds a chunk; `onCommand` runs for every command it completes, in order. */
   push(chunk: Buffer, onCommand: (command: RemotingCommand) => void): void {
     if (this.failure !== null) throw this.failure;
     if (chunk.length === 0) return;
+    if (this.paused) {
+      this.keep(chunk);
+      return;
+    }
     if (this.buffered === 0) {
       chunk = this.decodeInPlace(chunk, onCommand);
       if (chunk.length === 0) return;
@@ -49,7 +79,7 @@ export class FrameDecoder {
   /** Decodes the whole frames at the start of `chunk` without copying; returns the rest. */
   private decodeInPlace(chunk: Buffer, onCommand: (command: RemotingCommand) => void): Buffer {
     let at = 0;
-    while (chunk.length - at >= 4) {
+    while (!this.paused && chunk.length - at >= 4) {
       const length = this.frameLength(readInt32(chunk, at));
       if (chunk.length - at - 4 < length) break;
       const command = this.decode(chunk, at + 4, at + 4 + length);
@@ -65,7 +95,7 @@ export class FrameDecoder {
   }
 
   private drain(onCommand: (command: RemotingCommand) => void): void {
-    for (;;) {
+    while (!this.paused) {
       if (this.expected < 0) {
         if (this.buffered < 4) return;
         this.expected = this.frameLength(this.peekInt32());
@@ -102,7 +132,9 @@ export class FrameDecoder {
 
   private decode(bytes: Buffer, start: number, end: number): RemotingCommand {
     try {
-      return decodeFrameContent(bytes, start, end);
+      const command = decodeFrameContent(bytes, start, end);
+      this.decodedCount++;
+      return command;
     } catch (error) {
       throw this.fail(error);
     }

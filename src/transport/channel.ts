@@ -10,6 +10,9 @@ import { timerDelay } from './timer-delay.js';
 import { bufferView } from '../protocol/buffer-methods.js';
 import { ProtocolError } from '../errors.js';
 import { countReason, type IoCounters } from '../telemetry/stats.js';
+import type { ConnectionLimits } from './connection-limits.js';
+import { ConnectionLimitError } from './errors.js';
+import type { BudgetHolder } from './inbound-budget.js';
 
 export interface ChannelOptions {
   remoteAddress: string;
@@ -19,6 +22,8 @@ export interface ChannelOptions {
   maxIdleMs?: number;
   /** Where traffic is counted (the engine's side totals); default: counters of this channel alone. */
   counters?: IoCounters;
+  /** Backpressure, frame timeout and inbound budget (connection-limits.ts). None when absent. */
+  limits?: ConnectionLimits;
 }
 
 export interface ChannelEvents {
@@ -49,12 +54,16 @@ const COALESCE_MAX_BYTES = 64 * 1024;
  */
 const EARLY_FLUSH_BYTES = 8 * 1024;
 
+/** Why reading is paused (a bit each; reading resumes when none is left). */
+const PAUSED_FOR_OUTBOUND = 1;
+const PAUSED_FOR_REQUESTS = 2;
+
 /**
  * One connection: a byte stream (TCP, TLS, or in-memory) plus framing. It decodes incoming frames
  * and hands every command to its owner; writes are queued and flushed once per tick (the first
  * 8 KiB of a burst early), so a burst of calls becomes a few writes (syscalls) instead of one each.
  */
-export class Channel extends EventEmitter<ChannelEvents> {
+export class Channel extends EventEmitter<ChannelEvents> implements BudgetHolder {
   readonly id = ++channelIds;
   readonly remoteAddress: string;
   readonly localAddress: string;
@@ -82,6 +91,19 @@ export class Channel extends EventEmitter<ChannelEvents> {
   private readonly counters: IoCounters;
   /** Why the channel closed ('closed locally', 'peer closed', 'idle', or the error's message), for logs. */
   closeReason = '';
+  private readonly limits: ConnectionLimits | null;
+  /** Copies of the limits' numbers (0 / Infinity when off): read on every chunk and write batch. */
+  private readonly highWaterMark: number;
+  private readonly lowWaterMark: number;
+  private readonly maxRequestsInProgress: number;
+  private readonly frameTimeoutMs: number;
+  private pauseReasons = 0;
+  private resumeScheduled = false;
+  private inProgress = 0;
+  /** When the first byte of the unfinished frame arrived (`performance.now()`); -1 when none. */
+  private frameStartedAt = -1;
+  private frameTimer: NodeJS.Timeout | null = null;
+  private held = 0;
 
   constructor(stream: Duplex, options: ChannelOptions) {
     super();
@@ -92,6 +114,13 @@ export class Channel extends EventEmitter<ChannelEvents> {
     this.maxIdleMs = options.maxIdleMs ?? 0;
     this.counters = options.counters ?? { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0, connectionsOpened: 0, connectionsClosed: 0, framesRefused: new Map(), connectionsRefused: new Map() };
     this.counters.connectionsOpened++;
+    const limits = options.limits ?? null;
+    this.limits = limits;
+    this.highWaterMark = limits?.writeHighWaterMark ?? 0;
+    this.lowWaterMark = limits?.writeLowWaterMark ?? 0;
+    this.maxRequestsInProgress = limits?.maxRequestsInProgress ?? Infinity;
+    this.frameTimeoutMs = limits?.frameTimeoutMs ?? 0;
+    limits?.budget?.join(this);
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     this.emitCommand = (command) => {
       this.counters.framesIn++;
@@ -129,6 +158,36 @@ export class Channel extends EventEmitter<ChannelEvents> {
 
   get closed(): boolean {
     return this.closedFlag;
+  }
+
+  /** Bytes written but not yet handed to the OS: this tick's batch plus the stream's buffer. */
+  get queuedOutboundBytes(): number {
+    return this.queuedBytes + this.stream.writableLength;
+  }
+
+  /** Whether the channel has stopped reading (outbound backlog or too many requests in progress). */
+  get readingPaused(): boolean {
+    return this.pauseReasons !== 0;
+  }
+
+  /** Requests from the peer dispatched to processors and not yet answered. */
+  get requestsInProgress(): number {
+    return this.inProgress;
+  }
+
+  /** Bytes held for an unfinished frame (what this connection counts against the inbound budget). */
+  get heldBytes(): number {
+    return this.held;
+  }
+
+  /** The endpoint dispatched a request of this connection to a processor. */
+  requestStarted(): void {
+    if (++this.inProgress === this.maxRequestsInProgress) this.pauseReading(PAUSED_FOR_REQUESTS);
+  }
+
+  /** A request counted by `requestStarted` was answered (or, oneway, finished running). */
+  requestFinished(): void {
+    if (this.inProgress-- === this.maxRequestsInProgress) this.unpause(PAUSED_FOR_REQUESTS);
   }
 
   /**
@@ -197,7 +256,8 @@ export class Channel extends EventEmitter<ChannelEvents> {
     }
     this.lastActivity = performance.now();
     this.counters.bytesOut += bytes;
-    const done = callbacks === null ? undefined : (error: Error | null | undefined) => {
+    const done = callbacks === null ? this.afterWrite : (error: Error | null | undefined) => {
+      this.afterWrite();
       // Node reports a write that destroy() cut short as a success (stream_base_commons
       // onWriteComplete); a channel closed before its write completed did not write it.
       const outcome = error ?? (this.closedFlag ? new Error(`channel to ${this.remoteAddress} closed before the write completed`) : null);
@@ -214,7 +274,60 @@ export class Channel extends EventEmitter<ChannelEvents> {
       this.stream.write(frames[last], done);
       this.stream.uncork();
     }
+    // Netty's write-buffer water marks, with Java RocketMQ's reaction (auto-read off while unwritable).
+    if (this.highWaterMark > 0 && this.stream.writableLength > this.highWaterMark) this.pauseReading(PAUSED_FOR_OUTBOUND);
   }
+
+  /**
+   * Runs when a write batch has been handed to the OS (the stream's buffer shrank then). A bound
+   * method, not a closure per write.
+   */
+  private readonly afterWrite = (): void => {
+    if ((this.pauseReasons & PAUSED_FOR_OUTBOUND) !== 0 && this.queuedOutboundBytes <= this.lowWaterMark) this.unpause(PAUSED_FOR_OUTBOUND);
+  };
+
+  private pauseReading(reason: number): void {
+    if (this.closedFlag) return;
+    if (this.pauseReasons === 0) {
+      // The decoder stops after the frame being handed out; the socket stops being read (the
+      // kernel's receive buffer then fills and TCP flow control slows the peer down).
+      this.decoder.pause();
+      this.stream.pause();
+      if (this.limits !== null) {
+        this.limits.counters.readPauses++;
+        this.limits.counters.pausedConnections++;
+      }
+    }
+    this.pauseReasons |= reason;
+  }
+
+  private unpause(reason: number): void {
+    if ((this.pauseReasons & reason) === 0) return;
+    this.pauseReasons &= ~reason;
+    if (this.pauseReasons !== 0 || this.closedFlag) return;
+    if (this.limits !== null) this.limits.counters.pausedConnections--;
+    if (this.resumeScheduled) return;
+    // Not from inside the write callback or the processor that finished: frames kept by the
+    // decoder are dispatched on a fresh stack.
+    this.resumeScheduled = true;
+    process.nextTick(this.resumeReading);
+  }
+
+  private readonly resumeReading = (): void => {
+    this.resumeScheduled = false;
+    if (this.closedFlag || this.pauseReasons !== 0) return;
+    const now = performance.now();
+    const framesBefore = this.decoder.framesDecoded;
+    try {
+      this.decoder.resume(this.emitCommand);
+    } catch (error) {
+      this.close(error as Error);
+      return;
+    }
+    if (this.closedFlag) return;
+    this.afterDecode(now, framesBefore, true);
+    if (this.pauseReasons === 0) this.stream.resume();
+  };
 
   /** Closes the connection; `error` says why (null: orderly). Idempotent. */
   close(error: Error | null = null): void {
@@ -228,6 +341,12 @@ export class Channel extends EventEmitter<ChannelEvents> {
     this.counters.connectionsClosed++;
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    if (this.frameTimer !== null) clearTimeout(this.frameTimer);
+    this.frameTimer = null;
+    if (this.limits !== null) {
+      this.limits.budget?.leave(this);
+      if (this.pauseReasons !== 0) this.limits.counters.pausedConnections--;
+    }
     if (error !== null) this.emit('exception', error);
     this.stream.destroy();
     this.abortController.abort(error ?? new Error('channel closed'));
@@ -244,16 +363,85 @@ export class Channel extends EventEmitter<ChannelEvents> {
   }
 
   private onData(chunk: Buffer): void {
-    this.lastActivity = performance.now();
+    const now = performance.now();
+    this.lastActivity = now;
     this.counters.bytesIn += chunk.length;
+    const framesBefore = this.decoder.framesDecoded;
     try {
       this.decoder.push(chunk, this.emitCommand);
     } catch (error) {
       // A bad frame: Java logs it and closes the connection, never answering (docs/protocol.md §1).
       countReason(this.counters.framesRefused, error instanceof ProtocolError ? error.reason : 'error');
       this.close(error as Error);
+      return;
+    }
+    if (!this.closedFlag) this.afterDecode(now, framesBefore, false);
+  }
+
+  /**
+   * Accounts for what the decoder holds after a chunk (or a resume): the inbound budget, and when
+   * the unfinished frame started. O(1): no timer per frame; one timer per connection checks the
+   * start time when it fires (see `onFrameTimer`).
+   */
+  private afterDecode(now: number, framesBefore: number, resumed: boolean): void {
+    const pending = this.decoder.pendingBytes;
+    const budget = this.limits?.budget;
+    if (budget != null && pending !== this.held) {
+      const delta = pending - this.held;
+      this.held = pending;
+      budget.change(delta);
+      if (this.closedFlag) return;
+    }
+    if (this.frameTimeoutMs === 0) return;
+    if (pending === 0) {
+      this.frameStartedAt = -1;
+    } else if (this.frameStartedAt < 0 || resumed || this.decoder.framesDecoded !== framesBefore) {
+      // A frame completed in this chunk, so the bytes held now began in it: a new frame's clock.
+      // After a pause the peer's clock restarts too: its bytes waited on us, not on it.
+      this.frameStartedAt = now;
+      if (this.frameTimer === null) this.armFrameTimer(this.frameTimeoutMs);
     }
   }
+
+  evictForBudget(): void {
+    const budget = this.limits?.budget;
+    this.closeForLimit(new ConnectionLimitError(
+      'INBOUND_BUDGET',
+      this.remoteAddress,
+      `inbound budget of ${budget?.limitBytes ?? 0} bytes exhausted; this connection held the largest unfinished frame (${this.held} bytes)`,
+    ));
+  }
+
+  private closeForLimit(error: ConnectionLimitError): void {
+    if (this.closedFlag) return;
+    this.limits?.closing(error);
+    this.close(error);
+  }
+
+  private armFrameTimer(delayMs: number): void {
+    this.frameTimer = setTimeout(this.onFrameTimer, timerDelay(delayMs));
+    this.frameTimer.unref();
+  }
+
+  private readonly onFrameTimer = (): void => {
+    this.frameTimer = null;
+    if (this.closedFlag || this.frameStartedAt < 0) return;
+    if (this.pauseReasons !== 0) {
+      // Reading is paused by us: what is held waits on us; the clock restarts on resume.
+      this.armFrameTimer(this.frameTimeoutMs);
+      return;
+    }
+    const elapsed = performance.now() - this.frameStartedAt;
+    if (elapsed >= this.frameTimeoutMs) {
+      this.closeForLimit(new ConnectionLimitError(
+        'FRAME_TIMEOUT',
+        this.remoteAddress,
+        `a frame started ${Math.round(elapsed)} ms ago is still incomplete (${this.decoder.pendingBytes} bytes received; frame timeout ${this.frameTimeoutMs} ms)`,
+      ));
+    } else {
+      this.armFrameTimer(this.frameTimeoutMs - elapsed);
+    }
+  };
 
   private armIdleTimer(delayMs: number): void {
     this.idleTimer = setTimeout(() => {

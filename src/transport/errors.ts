@@ -82,3 +82,21 @@ export class ExecutorRejectedError extends RemotingError {
     this.executor = executor;
   }
 }
+
+/** Which connection limit a peer ran into (docs/guarantees.md). Stable strings. */
+export type ConnectionLimitReason = 'FRAME_TIMEOUT' | 'INBOUND_BUDGET';
+
+/**
+ * Why the engine closed a connection that broke a limit: a frame that did not complete within the
+ * frame timeout, or the largest unfinished frame when the inbound budget ran out. It is the error
+ * of the channel's `close` / `exception` events and the cause of the calls that connection fails.
+ */
+export class ConnectionLimitError extends RemotingError {
+  readonly reason: ConnectionLimitReason;
+  readonly addr: string;
+  constructor(reason: ConnectionLimitReason, addr: string, message: string) {
+    super('LIMIT_EXCEEDED', message);
+    this.reason = reason;
+    this.addr = addr;
+  }
+}

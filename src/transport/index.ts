@@ -1,5 +1,6 @@
-export { RemotingClient, type RemotingClientOptions, type ResponseFuture, type InvokeCallback, type Connector } from './remoting-client.js';
-export { RemotingServer, type RemotingServerOptions, type ServerAddress, type CloseOptions } from './remoting-server.js';
+export { RemotingClient, type RemotingClientOptions, type ClientConnectionLimitOptions, type ResponseFuture, type InvokeCallback, type Connector } from './remoting-client.js';
+export { RemotingServer, type RemotingServerOptions, type RemotingServerStats, type ServerAddress, type CloseOptions } from './remoting-server.js';
+export type { ConnectionLimitOptions, ConnectionLimitCounters } from './connection-limits.js';
 export { Channel } from './channel.js';
 export { Executor, type ExecutorOptions } from './executor.js';
 export { Semaphore, type Permit } from './semaphore.js';
@@ -16,6 +17,8 @@ export {
   AbortedError,
   EngineClosedError,
   ExecutorRejectedError,
+  ConnectionLimitError,
+  type ConnectionLimitReason,
 } from './errors.js';
 export { InMemoryNetwork, createStreamPair } from './in-memory.js';
 export { WorkerProcessor, type WorkerProcessorOptions } from './worker-processor.js';

@@ -7,9 +7,11 @@ import { GOING_AWAY_REQUEST_CODE, ResponseCode, type SerializeType } from '../pr
 import { RemotingError } from '../errors.js';
 import { parseAddress } from './address.js';
 import { Channel } from './channel.js';
+import { ConnectionLimits, type ConnectionLimitCounters, type ConnectionLimitOptions } from './connection-limits.js';
 import { AbortedError, EngineClosedError, RemotingConnectError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
 import { Executor } from './executor.js';
 import type { Logger, RpcHook } from './processor.js';
+import type { EngineStats } from '../telemetry/stats.js';
 import type { InvokeOptions, ResponseInterceptor } from './remoting-endpoint.js';
 import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { Semaphore, type Permit } from './semaphore.js';
@@ -22,7 +24,15 @@ const NO_OPTIONS: InvokeOptions = Object.freeze({});
 /** Opens the byte stream for an address; replaces TCP (e.g. the in-memory transport). */
 export type Connector = (addr: string, signal: AbortSignal) => Duplex | Promise<Duplex>;
 
-export interface RemotingClientOptions {
+/**
+ * The limits a client applies to its connections: frame timeout, inbound budget and requests in
+ * progress (for server → client requests). A client never pauses reading for its own unsent bytes:
+ * if both ends of a connection stopped reading while their outbound queues were full, neither
+ * would ever drain (the server does pause; the client is the end that keeps reading).
+ */
+export type ClientConnectionLimitOptions = Omit<ConnectionLimitOptions, 'writeHighWaterMark' | 'writeLowWaterMark'>;
+
+export interface RemotingClientOptions extends ClientConnectionLimitOptions {
   /** Java `connectTimeoutMillis`. Default 3000. */
   connectTimeoutMs?: number;
   /** In-flight async calls (Java `clientAsyncSemaphoreValue`). Default 65535. */
@@ -87,6 +97,7 @@ export class RemotingClient extends RemotingPeer {
   /** Connections whose server sent its going-away notice: no new calls, closed when the server closes them. */
   private readonly retired = new Set<Channel>();
   private closed = false;
+  private readonly limits: ConnectionLimits;
   /**
    * After-hooks belong to the client's calls only: Java runs no hooks around a server's own
    * requests to its clients (docs/engine-api.md), so the endpoint runs them only when asked to.
@@ -96,6 +107,7 @@ export class RemotingClient extends RemotingPeer {
   constructor(options: RemotingClientOptions = {}) {
     super(options, { async: 65535, oneway: 65535 }, 'client');
     this.options = options;
+    this.limits = new ConnectionLimits(options, this.logger, 'client');
     // The notice is handled where it arrives, never queued behind other work.
     const inline = new Executor({ name: 'going-away', concurrency: Infinity, queueSize: 0 });
     this.registerProcessor(GOING_AWAY_REQUEST_CODE, (request, context) => this.onGoingAway(context.channel, request), inline);
@@ -105,6 +117,11 @@ export class RemotingClient extends RemotingPeer {
     let open = 0;
     for (const slot of this.slots.values()) if (slot.channel !== null && !slot.channel.closed) open++;
     return open;
+  }
+
+  /** What the connection limits did (frame timeouts, budget evictions, read pauses): plain numbers. */
+  override stats(): EngineStats & ConnectionLimitCounters & { inboundBytesHeld: number } {
+    return { ...super.stats(), ...this.limits.counters, inboundBytesHeld: this.limits.budget?.usedBytes ?? 0 };
   }
 
   /** Calls waiting for a response, across all connections. */
@@ -376,6 +393,7 @@ export class RemotingClient extends RemotingPeer {
       maxFrameLength: this.options.maxFrameLength,
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
       counters: this.ioCounters,
+      limits: this.limits,
     });
     slot.channel = channel;
     slot.connecting = null;

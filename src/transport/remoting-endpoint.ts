@@ -402,6 +402,7 @@ export class RemotingEndpoint {
       return;
     }
     this.inFlight++;
+    channel.requestStarted();
     const { executor, processor } = entry;
     if (executor.tryAcquire()) {
       // A free slot: run the processor right here. A synchronous answer (the common case) is
@@ -412,14 +413,14 @@ export class RemotingEndpoint {
       } catch (error) {
         this.logger.error({ err: error }, 'request processing failed outside the processor');
       }
-      if (pending === undefined) this.releaseSlot(executor);
-      else pending.then(() => this.releaseSlot(executor));
+      if (pending === undefined) this.releaseSlot(executor, channel);
+      else pending.then(() => this.releaseSlot(executor, channel));
       return;
     }
     executor.run(() => this.process(channel, request, processor, caller, scope)).then(
-      () => this.finishRequest(),
+      () => this.finishRequest(channel),
       (error: unknown) => {
-        this.finishRequest();
+        this.finishRequest(channel);
         if (error instanceof ExecutorRejectedError) this.answerSystem(channel, request, ResponseCode.SYSTEM_BUSY, SystemRemark.OVERLOAD, scope);
         else this.logger.error({ err: error }, 'request processing failed outside the processor');
       },
@@ -437,12 +438,14 @@ export class RemotingEndpoint {
     return observeServerCall(this.logger, this.slowCallMs, request, channel.remoteAddress, channel.localAddress, method);
   }
 
-  private releaseSlot(executor: Executor): void {
+  private releaseSlot(executor: Executor, channel: Channel): void {
     executor.release();
-    this.finishRequest();
+    this.finishRequest(channel);
   }
 
-  private finishRequest(): void {
+  /** A request left the processor: its connection may read again if it was at its cap. */
+  private finishRequest(channel: Channel): void {
+    channel.requestFinished();
     this.inFlight--;
     if (this.inFlight === 0 && this.drainWaiters.length > 0) {
       const waiters = this.drainWaiters;

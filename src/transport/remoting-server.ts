@@ -8,15 +8,16 @@ import { RemotingError } from '../errors.js';
 import type { AclVerifier } from './acl-verifier.js';
 import { formatAddress } from './address.js';
 import { Channel } from './channel.js';
+import { ConnectionLimits, type ConnectionLimitCounters, type ConnectionLimitOptions } from './connection-limits.js';
 import { EngineClosedError, RemotingTooMuchRequestError } from './errors.js';
 import type { Executor } from './executor.js';
 import type { Logger, RpcHook } from './processor.js';
 import type { InvokeOptions } from './remoting-endpoint.js';
 import { RemotingPeer, type RemotingPeerEvents } from './remoting-peer.js';
 import { timerDelay } from './timer-delay.js';
-import { countReason } from '../telemetry/stats.js';
+import { countReason, type EngineStats } from '../telemetry/stats.js';
 
-export interface RemotingServerOptions {
+export interface RemotingServerOptions extends ConnectionLimitOptions {
   /** Listen address. Default `0.0.0.0` (all interfaces, as Java). */
   host?: string;
   /** Listen port; 0 picks a free one. Default 8888 (Java `listenPort`). */
@@ -36,6 +37,11 @@ export interface RemotingServerOptions {
   /** In-flight oneway requests the server sends to clients. Default 256. */
   onewayPermits?: number;
   backlog?: number;
+  /**
+   * Accepted TCP connections open at once; more are closed as soon as they are accepted (before
+   * any TLS handshake) and counted in `stats().connectionsRefused`. Default: no limit.
+   */
+  maxConnections?: number;
   /** A pino-compatible logger; default: warnings and errors on stderr, the rest with NODE_DEBUG=rocket-rpc. */
   logger?: Logger;
   /** Log calls that take longer than this many ms (warn level; method and timing, never arguments or bodies). Default: off. */
@@ -68,6 +74,16 @@ export interface CloseOptions {
 
 export type RemotingServerEvents = RemotingPeerEvents;
 
+/** A snapshot of the server's connection limits at work: plain numbers (docs/guarantees.md). */
+export interface RemotingServerStats extends EngineStats, ConnectionLimitCounters {
+  /** Connections being served now. */
+  connections: number;
+  /** Bytes held in unfinished frames across all connections now (counted against `inboundBudgetBytes`). */
+  inboundBytesHeld: number;
+  /** Requests dispatched to processors and not yet answered, across all connections. */
+  requestsInProgress: number;
+}
+
 /**
  * Java `NettyRemotingServer`: accepts connections, routes requests by code to processors running
  * on their executors, and can call its clients back over their connections.
@@ -80,6 +96,7 @@ export class RemotingServer extends RemotingPeer {
   private server: net.Server | null = null;
   private bound: ServerAddress | null = null;
   private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
+  private readonly limits: ConnectionLimits;
   private leaving: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
   private stopped: Promise<void> = Promise.resolve();
@@ -87,7 +104,23 @@ export class RemotingServer extends RemotingPeer {
   constructor(options: RemotingServerOptions = {}) {
     super(options, { async: 64, oneway: 256 }, 'server');
     this.options = options;
+    this.limits = new ConnectionLimits(options, this.logger, 'server');
+    const max = options.maxConnections;
+    if (max !== undefined && !(Number.isSafeInteger(max) && max >= 1)) {
+      throw new RemotingError('INVALID_ARGUMENT', `maxConnections must be a whole number >= 1, got ${String(max)}`);
+    }
     this.endpoint.acl = options.acl ?? null;
+  }
+
+  /** What the connection limits are doing now; a fresh object of plain numbers each call. */
+  override stats(): RemotingServerStats {
+    return {
+      ...super.stats(),
+      ...this.limits.counters,
+      connections: this.liveChannels.size,
+      inboundBytesHeld: this.limits.budget?.usedBytes ?? 0,
+      requestsInProgress: this.endpoint.requestsInFlight,
+    };
   }
 
   /** The ACL verifier every request passes, if the server has one. */
@@ -140,6 +173,13 @@ export class RemotingServer extends RemotingPeer {
       this.acceptedSockets.add(socket);
       socket.once('close', () => this.acceptedSockets.delete(socket));
     });
+    if (this.options.maxConnections !== undefined) {
+      // net.Server closes connections past `maxConnections` as it accepts them, before 'connection'.
+      server.maxConnections = this.options.maxConnections;
+      server.on('drop', () => {
+        this.limits.counters.connectionsRefused++;
+      });
+    }
     this.server = server;
     const host = this.options.host ?? '0.0.0.0';
     await new Promise<void>((resolve, reject) => {
@@ -171,6 +211,7 @@ export class RemotingServer extends RemotingPeer {
       maxFrameLength: this.options.maxFrameLength,
       maxIdleMs: this.options.maxIdleMs ?? 120_000,
       counters: this.ioCounters,
+      limits: this.limits,
     });
     this.liveChannels.add(channel);
     this.adoptChannel(channel, remoteAddress, () => this.liveChannels.delete(channel));
