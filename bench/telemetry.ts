@@ -1,6 +1,7 @@
 /**
  * Telemetry cost benchmark: the same small calls with the instrumentation off, with the metrics SDK
- * registered, and with metrics and traces, side by side in one run.
+ * registered (without and with the API's no-op tracer), and with metrics and traces, side by side
+ * in one run.
  *
  *   engine  `RemotingClient.invokeSync` with JSON headers, three ext fields and a 20-byte body
  *           echoed by a bare processor (the small case of bench/engine.ts);
@@ -9,9 +10,11 @@
  * Conditions, applied to client and server alike:
  *
  *   off              nothing enabled (the default): a call checks one module variable;
- *   metrics          `startPrometheusExporter({ port: 0 })` — an sdk-metrics `MeterProvider` read by
- *                    the Prometheus exporter, tracing left on with no tracer provider registered
- *                    (the API's no-op tracer), which is what `rocket-rpc serve --metrics-port` runs;
+ *   metrics          `startPrometheusExporter({ port: 0, tracing: false })` — an sdk-metrics
+ *                    `MeterProvider` read by the Prometheus exporter; no spans;
+ *   metrics+noop-tracer  `startPrometheusExporter({ port: 0 })`, tracing left on with no tracer
+ *                    provider registered (the API's no-op tracer): what `rocket-rpc serve
+ *                    --metrics-port` runs;
  *   metrics+traces   the same plus a `BasicTracerProvider` (sdk-trace-base) whose span processor
  *                    drops every span, and an `AsyncLocalStorageContextManager`: spans are created,
  *                    sampled, given attributes, propagated in ext fields and ended, but not exported.
@@ -43,7 +46,7 @@ const ServiceHello = defineContract('com.uext.remote.rf.service.ServiceHello', {
   sayHello: method([J.String, J.String], J.String),
 });
 
-const CONDITIONS = ['off', 'metrics', 'metrics+traces'] as const;
+const CONDITIONS = ['off', 'metrics', 'metrics+noop-tracer', 'metrics+traces'] as const;
 type Condition = (typeof CONDITIONS)[number];
 const CASES = ['engine', 'rpc'] as const;
 type CaseName = (typeof CASES)[number];
@@ -56,37 +59,57 @@ const CALL_TIMEOUT_MS = 10_000;
 const BODY = makeBody('small');
 const EXPECTED = 'hello a b';
 
-/** Drops every span: measures making spans, not exporting them. */
+let spansEnded = 0;
+
+/** Drops every span (counting them): measures making spans, not exporting them. */
 const dropSpans: SpanProcessor = {
   onStart: () => undefined,
-  onEnd: () => undefined,
+  onEnd: () => void spansEnded++,
   forceFlush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
 };
 
-/** Turns `condition` on in this process (client or server); returns what turns it off again. */
-async function enable(condition: Condition): Promise<() => Promise<void>> {
-  if (condition === 'off') return () => Promise.resolve();
-  if (condition === 'metrics') {
-    const exporter = await startPrometheusExporter({ port: 0, host: '127.0.0.1' });
-    return () => exporter.close();
+interface Enabled {
+  /** The Prometheus endpoint, when metrics are on. */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Turns `condition` on in this process (client or server). */
+async function enable(condition: Condition): Promise<Enabled> {
+  if (condition === 'off') return { url: undefined, close: () => Promise.resolve() };
+  if (condition === 'metrics' || condition === 'metrics+noop-tracer') {
+    const exporter = await startPrometheusExporter({ port: 0, host: '127.0.0.1', tracing: condition !== 'metrics' });
+    return { url: exporter.url, close: () => exporter.close() };
   }
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [dropSpans] });
   const exporter = await startPrometheusExporter({ port: 0, host: '127.0.0.1', openTelemetry: { tracerProvider } });
-  return async () => {
-    await exporter.close();
-    await tracerProvider.shutdown();
-    context.disable();
+  return {
+    url: exporter.url,
+    async close() {
+      await exporter.close();
+      await tracerProvider.shutdown();
+      context.disable();
+    },
   };
+}
+
+/** Fails the run when a condition did not take effect in this process (so no row measures the wrong thing). */
+async function checkRecorded(condition: Condition, enabled: Enabled, spansBefore: number): Promise<void> {
+  if (enabled.url !== undefined) {
+    const page = await (await fetch(enabled.url)).text();
+    if (!/^rpc_client_call_duration_count\{/m.test(page)) throw new Error(`${condition}: the Prometheus page shows no client call durations`);
+  }
+  if (condition === 'metrics+traces' && spansEnded === spansBefore) throw new Error(`${condition}: no span was ended`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Server role (child process): `--serve CONDITION`
 
 async function serve(condition: Condition): Promise<void> {
-  const disable = await enable(condition);
+  const enabled = await enable(condition);
   const server = new RemotingServer({ host: '127.0.0.1', port: 0 });
   server.registerProcessor(REQUEST_CODE, (request) => RemotingCommand.createResponse(ResponseCode.SUCCESS, null, { body: request.body }));
   const provider = new ApiProvider({ server });
@@ -94,7 +117,7 @@ async function serve(condition: Condition): Promise<void> {
   const { port } = await server.start();
   serveParent(port, async () => {
     await server.close({ graceMs: 200 });
-    await disable();
+    await enabled.close();
   });
 }
 
@@ -132,7 +155,8 @@ const key = (condition: Condition, name: CaseName, shape: string): string => `${
 
 /** One condition, client and server: fresh server child, new connection, every case warmed up then measured once. */
 async function runCondition(condition: Condition, options: Options, pinned: boolean, samples: Map<string, CallSample[]>): Promise<void> {
-  const disable = await enable(condition);
+  const enabled = await enable(condition);
+  const spansBefore = spansEnded;
   const server = await CpuReportingChild.start(fileURLToPath(import.meta.url), ['--serve', condition], pinned);
   const addr = `127.0.0.1:${server.port}`;
   const client = new RemotingClient({ serializeType: SerializeType.JSON });
@@ -157,11 +181,12 @@ async function runCondition(condition: Condition, options: Options, pinned: bool
         samples.set(id, [...(samples.get(id) ?? []), await measureCalls(calls[name], shape.inFlight, options.durationMs, server)]);
       }
     }
+    await checkRecorded(condition, enabled, spansBefore);
   } finally {
     await consumer.close();
     await client.close();
     await server.stop();
-    await disable();
+    await enabled.close();
   }
 }
 
@@ -214,7 +239,7 @@ async function main(argv: readonly string[]): Promise<void> {
       }
     }
   }
-  printTable('Small calls with telemetry off, with the metrics SDK, with metrics and traces (ratios: median of per-round ratios to off)', rows);
+  printTable('Small calls with telemetry off, with the metrics SDK (without / with the no-op tracer), with metrics and traces (ratios: median of per-round ratios to off)', rows);
   console.log(
     `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; ${pinned ? 'client on core 0, server on core 1' : 'not pinned'}; ` +
       `${options.rounds} round(s) of ${options.durationMs} ms per case and condition (after ${options.warmupMs} ms of warm-up).`,
