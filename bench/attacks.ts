@@ -54,10 +54,12 @@ const results: Array<Record<string, unknown>> = [];
 try {
   // Warm-up: the good client's connection and the allocator settle before the start RSS is taken.
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const startRss = (await provider.settle()).rss;
-  console.log(`provider pid ${provider.pid} on ${provider.addr}, RSS at start ${mib(startRss)} MiB${quick ? ' (--quick sizes)' : ''}`);
+  const start = await provider.settle();
+  const startRss = start.rss;
+  console.log(`provider pid ${provider.pid} on ${provider.addr}, RSS at start ${mib(startRss)} MiB, live (heap + buffers) ${mib(start.live)} MiB${quick ? ' (--quick sizes)' : ''}`);
   for (const attack of attacks) {
-    const before = (await provider.settle()).rss;
+    const settled = await provider.settle();
+    const before = settled.rss;
     const watch = new RssWatch(provider);
     const from = performance.now();
     const result = await attack.run(provider);
@@ -73,27 +75,31 @@ try {
       size: attack.size,
       's': Math.round((to - from) / 100) / 10,
       'RSS before MiB': mib(before),
+      'live before MiB': mib(settled.live),
       'peak − start MiB': mib(watch.peakRss - startRss),
       'peak − before MiB': mib(watch.peakRss - before),
       'after MiB': mib(after.rss),
+      'peak live MiB': mib(watch.peakLive),
       'good calls': window.calls,
       'failed': window.failures,
       'p50 ms': window.p50,
       'p99 ms': window.p99,
       'max ms': window.max,
     });
-    results.push({ attack: attack.name, size: attack.size, durationMs: Math.round(to - from), rssBefore: before, peakRss: watch.peakRss, peakGrowth: watch.peakRss - startRss, rssAfter: after.rss, attacker: result.figures, good: window });
+    results.push({ attack: attack.name, size: attack.size, durationMs: Math.round(to - from), rssBefore: before, liveBefore: settled.live, peakRss: watch.peakRss, peakLive: watch.peakLive, peakGrowth: watch.peakRss - startRss, rssAfter: after.rss, attacker: result.figures, good: window });
   }
   const all = good.window(0, Number.POSITIVE_INFINITY);
+  const end = await provider.settle();
   printTable(`attacks against the demo provider (default limits), start RSS ${mib(startRss)} MiB; good client: sayHello every 100 ms, ${GOOD_TIMEOUT_MS} ms timeout`, rows);
-  console.log(`\ngood client over the whole run: ${all.calls} calls, ${all.failures} failed, p50 ${all.p50.toFixed(1)} ms, p99 ${all.p99.toFixed(1)} ms, max ${all.max.toFixed(1)} ms; provider log lines: ${provider.logLines}`);
+  console.log(`\nprovider after the run (after GC): RSS ${mib(end.rss)} MiB, live (heap + buffers) ${mib(end.live)} MiB, ${end.stats.connections} connections (the good client's), ${end.stats.inboundBytesHeld} bytes held in unfinished frames`);
+  console.log(`good client over the whole run: ${all.calls} calls, ${all.failures} failed, p50 ${all.p50.toFixed(1)} ms, p99 ${all.p99.toFixed(1)} ms, max ${all.max.toFixed(1)} ms; provider log lines: ${provider.logLines}`);
   let commit = 'unknown';
   try {
     commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
   } catch {
     // Not a git checkout: the JSON line says so.
   }
-  printJsonLine('attacks', { quick, commit, startRss, goodTimeoutMs: GOOD_TIMEOUT_MS, goodOverall: all, providerLogLines: provider.logLines, attacks: results });
+  printJsonLine('attacks', { quick, commit, startRss, goodTimeoutMs: GOOD_TIMEOUT_MS, goodOverall: all, end: { rss: end.rss, live: end.live, stats: end.stats }, startLive: start.live, providerLogLines: provider.logLines, attacks: results });
 } finally {
   await good.stop();
   await provider.stop();

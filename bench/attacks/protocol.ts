@@ -7,5 +7,7 @@ export interface ProviderSample {
   rss: number;
   /** Highest RSS since the previous sample (polled every 5 ms), bytes. */
   peakRss: number;
+  /** V8 heap in use plus ArrayBuffer (Buffer) memory: what is live, as against what the allocator keeps, bytes. */
+  live: number;
   stats: RemotingServerStats;
 }

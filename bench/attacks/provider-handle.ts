@@ -78,6 +78,8 @@ export class ProviderHandle {
  */
 export class RssWatch {
   peakRss = 0;
+  /** Highest heap + buffer memory seen at a sample (every `everyMs`, so a lower bound of the true peak). */
+  peakLive = 0;
   last: ProviderSample | null = null;
   private running = true;
   private readonly loop: Promise<void>;
@@ -87,6 +89,7 @@ export class RssWatch {
       while (this.running) {
         const sample = await provider.sample();
         this.peakRss = Math.max(this.peakRss, sample.peakRss);
+        this.peakLive = Math.max(this.peakLive, sample.live);
         this.last = sample;
         await new Promise((resolve) => setTimeout(resolve, everyMs));
       }
@@ -98,6 +101,7 @@ export class RssWatch {
     await this.loop;
     const final = await this.provider.sample();
     this.peakRss = Math.max(this.peakRss, final.peakRss);
+    this.peakLive = Math.max(this.peakLive, final.live);
     return final;
   }
 }

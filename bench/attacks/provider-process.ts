@@ -28,8 +28,9 @@ process.send!({ type: 'listening', port });
 process.on('message', (message: { type?: string }) => {
   if (message.type !== 'sample' && message.type !== 'settle') return;
   if (message.type === 'settle') (globalThis as { gc?: () => void }).gc?.();
-  const rss = process.memoryUsage.rss();
-  const sample: ProviderSample = { type: 'sample', rss, peakRss: Math.max(peakRss, rss), stats: { ...provider.server.stats() } };
+  const memory = process.memoryUsage();
+  const rss = memory.rss;
+  const sample: ProviderSample = { type: 'sample', rss, peakRss: Math.max(peakRss, rss), live: memory.heapUsed + memory.arrayBuffers, stats: { ...provider.server.stats() } };
   peakRss = rss;
   process.send!(sample);
 });
