@@ -25,9 +25,18 @@ const sampler = setInterval(() => {
 const { port } = await provider.start();
 process.send!({ type: 'listening', port });
 
-process.on('message', (message: { type?: string }) => {
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Two full GCs 100 ms apart: V8 frees Buffer memory after a GC, on another thread, so one is not enough to see it go. */
+async function settle(): Promise<void> {
+  gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  gc?.();
+}
+
+process.on('message', async (message: { type?: string }) => {
   if (message.type !== 'sample' && message.type !== 'settle') return;
-  if (message.type === 'settle') (globalThis as { gc?: () => void }).gc?.();
+  if (message.type === 'settle') await settle();
   const memory = process.memoryUsage();
   const rss = memory.rss;
   const sample: ProviderSample = { type: 'sample', rss, peakRss: Math.max(peakRss, rss), live: memory.heapUsed + memory.arrayBuffers, stats: { ...provider.server.stats() } };
