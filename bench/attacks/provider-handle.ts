@@ -49,7 +49,10 @@ export class ProviderHandle {
     return this.ask('sample');
   }
 
-  /** A full GC in the provider, then a sample: what the previous attack left live. */
+  /**
+   * Full GCs in the provider, then a sample: what the previous attack left live. Answers match
+   * requests in order, so no `sample()` may run meanwhile (the bench settles only between attacks).
+   */
   settle(): Promise<ProviderSample> {
     return this.ask('settle');
   }
