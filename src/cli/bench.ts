@@ -5,14 +5,13 @@ import { ResponseCode, SerializeType } from '../protocol/codes.js';
 import { ApiConsumer } from '../rpc/consumer.js';
 import { RemoteError } from '../rpc/errors.js';
 import type { GenericService } from '../rpc/generic.js';
-import { parseAddress } from '../transport/address.js';
 import { RemotingClient } from '../transport/remoting-client.js';
 import { HEALTH_PROBE_REQUEST_CODE } from '../health/probe.js';
 import { argumentTexts, checkedSignature, resolveByName } from './call.js';
 import { CLIENT_TLS_OPTIONS, CLIENT_TLS_USAGE, clientTls, formatMs, positiveInteger, positiveMs, responseCodeName } from './client-options.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { CliIo } from './run.js';
-import { parseCommandArgs } from './command-args.js';
+import { parseCommandArgs, singleAddress } from './command-args.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: rocket-rpc bench ADDR [options]
@@ -87,13 +86,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE + '\n');
     return 0;
   }
-  if (positionals.length !== 1) throw new CliUsageError(`expected one ADDR\n${USAGE}`);
-  const addr = positionals[0] as string;
-  try {
-    parseAddress(addr);
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
+  const addr = singleAddress(positionals, USAGE);
   const concurrency = positiveInteger(values.concurrency, '--concurrency', 16, 100_000);
   const connections = positiveInteger(values.connections, '--connections', 1, 1024);
   if (connections > concurrency) throw new CliUsageError('--connections cannot exceed --concurrency (each connection needs a call in flight)');

@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { probeOnce, HEALTH_PROBE_REQUEST_CODE, type ProbeResult } from '../health/probe.js';
 import { RemotingClient } from '../transport/remoting-client.js';
-import { parseAddress } from '../transport/address.js';
 import type { CliIo } from './run.js';
-import { parseCommandArgs } from './command-args.js';
-import { CliUsageError } from './usage-error.js';
+import { parseCommandArgs, singleAddress } from './command-args.js';
 import { CLIENT_TLS_OPTIONS, CLIENT_TLS_USAGE, clientTls, formatMs, positiveInteger, positiveMs, responseCodeName } from './client-options.js';
 
 const USAGE = `usage: rocket-rpc ping ADDR [options]
@@ -50,13 +48,7 @@ export async function pingCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE + '\n');
     return 0;
   }
-  if (positionals.length !== 1) throw new CliUsageError(`expected one ADDR\n${USAGE}`);
-  const addr = positionals[0] as string;
-  try {
-    parseAddress(addr);
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
+  const addr = singleAddress(positionals, USAGE);
   const count = values.count === undefined ? Infinity : positiveInteger(values.count, '--count', 1);
   const intervalMs = positiveMs(values.interval, '--interval', 1000);
   const timeoutMs = positiveMs(values.timeout, '--timeout', 1000);

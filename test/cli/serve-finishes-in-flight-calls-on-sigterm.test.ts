@@ -10,8 +10,7 @@ import { CliProcess, serveFixture } from '../support/serve-cli.js';
 import { repoRoot } from '../support/repo-root.js';
 import { hasOpenssl, makeTestPki } from '../support/transport-tls.js';
 import { matching, scrapeUntil } from '../support/prometheus-text.js';
-import { runCli } from '../../src/cli/run.js';
-import { PassThrough } from 'node:stream';
+import { runCliCaptured } from '../support/cli-in-process.js';
 
 const started: CliProcess[] = [];
 const consumers: ApiConsumer[] = [];
@@ -32,16 +31,7 @@ function consumer(addr: string): ApiConsumer {
   return created;
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough() });
-  return { code, out, err };
-}
+const cli = runCliCaptured;
 
 test('SIGTERM lets the in-flight call finish, runs the module’s close and exits 0', async () => {
   const server = serve(serveFixture, '--host', '127.0.0.1', '--port', '0');
