@@ -15,6 +15,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ApiConsumer, ApiProvider, buildSeedRequest, encodeArgsJsonJson, RemotingClient, RemotingCommand, RemotingServer, ResponseCode, SerializeType } from '../src/index.js';
 import { CpuReportingChild, measureCalls, serveParent, type CallSample } from './common/cpu-reporting-child.js';
+import { optionText, wholeOption } from './common/argv.js';
 import { median } from './common/measure.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
 import { PAYLOAD_CASES, PayloadService, payloadImplementation, type PayloadCase } from './rpc-payload-cases.js';
@@ -55,14 +56,8 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const quick = argv.includes('--quick');
-  const text = (name: string): string | undefined => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const whole = (name: string): number | undefined => {
-    const value = text(name);
-    if (value === undefined) return undefined;
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) throw new Error(`--${name}: expected a positive whole number, got ${value}`);
-    return number;
-  };
+  const text = (name: string): string | undefined => optionText(argv, name);
+  const whole = (name: string): number | undefined => wholeOption(argv, name);
   const caseNames = text('cases')?.split(',');
   const cases = caseNames === undefined ? PAYLOAD_CASES : caseNames.map((name) => PAYLOAD_CASES.find((c) => c.name === name) ?? fail(`unknown case ${name}; cases: ${PAYLOAD_CASES.map((c) => c.name).join(', ')}`));
   const headers = (text('headers') ?? 'json,rocketmq').split(',').map((name) => (name === 'json' ? SerializeType.JSON : name === 'rocketmq' ? SerializeType.ROCKETMQ : fail(`unknown header type ${name}`)));

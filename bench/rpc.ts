@@ -26,6 +26,7 @@ import { CpuReportingChild, measureCalls as measure, serveParent, type CallSampl
 import { ApiConsumer, ApiProvider, buildSeedRequest, defineContract, encodeArgsJsonJson, J, method, RemotingClient, RemotingCommand, RemotingServer, ResponseCode } from '../src/index.js';
 import { median } from './common/measure.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
+import { wholeOption } from './common/argv.js';
 import { pinSelf } from './common/pin.js';
 import { runPayloadMatrix } from './rpc-payload-matrix.js';
 
@@ -71,13 +72,7 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const quick = argv.includes('--quick');
-  const value = (name: string): number | undefined => {
-    const text = argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-    if (text === undefined) return undefined;
-    const number = Number(text);
-    if (!Number.isInteger(number) || number < 1) throw new Error(`--${name}: expected a positive whole number, got ${text}`);
-    return number;
-  };
+  const value = (name: string): number | undefined => wholeOption(argv, name);
   for (const arg of argv) {
     if (arg.startsWith('--') && !['--quick', '--no-pin', '--no-payloads', '--payloads-only'].includes(arg) && !/^--(duration|warmup|rounds|cases|headers)=/.test(arg)) throw new Error(`unknown option ${arg}`);
   }

@@ -38,6 +38,7 @@ import { ApiConsumer, ApiProvider, defineContract, J, method, RemotingClient, Re
 import { startPrometheusExporter } from '../src/otel.js';
 import { CpuReportingChild, measureCalls, serveParent, type CallSample } from './common/cpu-reporting-child.js';
 import { median } from './common/measure.js';
+import { wholeOption } from './common/argv.js';
 import { pinSelf } from './common/pin.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
 import { EXT_FIELDS, makeBody, REQUEST_CODE } from './engine-payloads.js';
@@ -133,13 +134,7 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const quick = argv.includes('--quick');
-  const value = (name: string): number | undefined => {
-    const text = argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-    if (text === undefined) return undefined;
-    const number = Number(text);
-    if (!Number.isInteger(number) || number < 1) throw new Error(`--${name}: expected a positive whole number, got ${text}`);
-    return number;
-  };
+  const value = (name: string): number | undefined => wholeOption(argv, name);
   for (const arg of argv) {
     if (arg.startsWith('--') && !['--quick', '--no-pin'].includes(arg) && !/^--(duration|warmup|rounds)=/.test(arg)) throw new Error(`unknown option ${arg}`);
   }

@@ -17,6 +17,7 @@ import { RemotingCommand } from '../../src/protocol/command.js';
 import { ResponseCode, SerializeType } from '../../src/protocol/codes.js';
 import type { Logger } from '../../src/transport/processor.js';
 import type { LogFields } from '../../src/telemetry/log.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 import { RemotingClient, type ResponseFuture } from '../../src/transport/remoting-client.js';
 import { RemotingServer } from '../../src/transport/remoting-server.js';
 import { activeResourceCounts, LiveResources, settledHeapUsed } from './process-state.js';
@@ -135,18 +136,6 @@ export interface SoakReport {
   heapDeltaBytes: number;
   /** Broken promises, empty when the soak passed. */
   failures: string[];
-}
-
-/** A small fast PRNG (mulberry32): the same seed plans the same calls. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Counts the client's log lines; the soak logs nothing to the console. */
@@ -281,7 +270,7 @@ async function runRound(options: SoakOptions, calls: number, seed: number, onPro
   const clientLogger = new CountingLogger();
   const slots = Array.from({ length: options.connections }, () => newClientSlot(port, clientLogger));
   const counts = emptyCounts();
-  const random = prng(seed);
+  const random = seededRandom(seed);  // the same seed plans the same calls
   const lateShare = options.timeoutShare / (1 - options.onewayShare);
   const killChance = options.killShare / options.inFlightPerConnection;
   const body = Buffer.from('soak-payload-0123456789');

@@ -1,22 +1,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/run.js';
 import { HealthProbeResponder } from '../../src/health/probe.js';
 import { RemotingServer } from '../../src/transport/index.js';
 import { PlatformServer } from '../support/platform-server.js';
 import { TestDnsServer } from '../support/dns-server.js';
+import { runCliCaptured } from '../support/cli-in-process.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough() });
-  return { code, out, err };
-}
+const cli = runCliCaptured;
 
 describe('rocket-rpc discover', () => {
   let provider: RemotingServer;
