@@ -81,22 +81,25 @@ export function sendSeed<T>(settings: InvocationSettings, call: SeedCall, option
   if (settings.serializeType !== undefined) request.serializeType = settings.serializeType;
   const target = settings.target;
   const signal = options?.signal;
+  // The answer handlers below see only these two names, not `call`: a closure holding `call` would
+  // keep its (possibly large) argsJsonJson alive until the answer comes.
+  const { service, signature } = call;
   if (target instanceof AddressTarget) {
     // The common case, without the generic target's extra promise and result object.
     const addr = target.addr;
     const invokeOptions = signal === undefined ? NO_OPTIONS : { signal };
     if (call.oneway) return target.client.invokeOneway(addr, request, timeoutMs, invokeOptions).then<T>(() => read(null, addr));
-    return target.client.invokeSync(addr, request, timeoutMs, invokeOptions).then<T>((response) => read(checkedBody(call, response, addr), addr));
+    return target.client.invokeSync(addr, request, timeoutMs, invokeOptions).then<T>((response) => read(checkedBody(service, signature, response, addr), addr));
   }
-  const rpcCall = { service: call.service, method: call.signature, idempotent: call.idempotent, routingKey: options?.routingKey, signal };
+  const rpcCall = { service, method: signature, idempotent: call.idempotent, routingKey: options?.routingKey, signal };
   if (call.oneway) return target.invokeOneway(request, timeoutMs, rpcCall).then<T>((addr) => read(null, addr));
-  return target.invoke(request, timeoutMs, rpcCall).then<T>(({ response, addr }) => read(checkedBody(call, response, addr), addr));
+  return target.invoke(request, timeoutMs, rpcCall).then<T>(({ response, addr }) => read(checkedBody(service, signature, response, addr), addr));
 }
 
 /** The body text of a success answer; a `RemoteError` for any other code. */
-function checkedBody(call: SeedCall, response: RemotingCommand, addr: string): string | null {
+function checkedBody(service: string, method: string, response: RemotingCommand, addr: string): string | null {
   if (response.code !== ResponseCode.SUCCESS) {
-    throw new RemoteError({ responseCode: response.code, remark: response.remark, addr, opaque: response.opaque, service: call.service, method: call.signature });
+    throw new RemoteError({ responseCode: response.code, remark: response.remark, addr, opaque: response.opaque, service, method });
   }
   return bodyText(response.body);
 }

@@ -293,7 +293,10 @@ export class RemotingClient extends RemotingPeer {
     }
     this.applySerializeType(request);
     // Hooks may have taken time: then the clock is read again.
-    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options, this.runAfterHooks, beganNow && this.endpoint.hooks.length === 0);
+    // Without hooks the pending call need not hold the request: a large request then dies once
+    // written instead of being copied by every scavenge until its answer comes.
+    const noHooks = this.endpoint.hooks.length === 0;
+    const call = this.endpoint.invoke(channel, addr, request, timeoutMs, begin, options, noHooks ? undefined : this.runAfterHooks, beganNow && noHooks);
     if (!this.options.closeSocketIfTimeout) return call;
     return call.catch((error: unknown) => {
       if (error instanceof RemotingTimeoutError) this.closeChannelIfCurrent(addr, channel);

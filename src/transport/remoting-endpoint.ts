@@ -120,7 +120,7 @@ class OutboundCall implements PendingCall {
     readonly addr: string,
     readonly begin: number,
     readonly timeoutMs: number,
-    private readonly request: RemotingCommand,
+    private readonly request: RemotingCommand | null,
     private readonly signal: AbortSignal | undefined,
     private readonly intercept: ResponseInterceptor | undefined,
     readonly promise: Promise<RemotingCommand> = new Promise(captureResolvers),
@@ -135,7 +135,7 @@ class OutboundCall implements PendingCall {
     this.detach();
     if (this.intercept !== undefined) {
       try {
-        this.intercept(this.addr, this.request, response);
+        this.intercept(this.addr, this.request!, response);
       } catch (error) {
         this.reject(error);
         return;
@@ -248,7 +248,7 @@ export class RemotingEndpoint {
     request.flag &= ~1;
     while (this.pending.has(request.opaque)) request.opaque = nextOpaque();
     const opaque = request.opaque;
-    const call = new OutboundCall(opaque, channel, addr, begin, timeoutMs, request, signal, intercept);
+    const call = new OutboundCall(opaque, channel, addr, begin, timeoutMs, intercept === undefined ? null : request, signal, intercept);
     const promise = call.promise;
     this.pending.add(call);
     if (!this.deadlines.add(opaque, timeoutMs, begin + timeoutMs)) call.timer = setTimeout(expireCall, timerDelay(remaining), this.pending, opaque);
