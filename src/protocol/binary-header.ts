@@ -4,7 +4,7 @@ import { languageCode, languageName } from './language.js';
 import { checkExtEntry, checkInt32 } from './header-fields.js';
 import { EncodedStringCache } from './encoded-string-cache.js';
 import { cachedExtKey, rememberExtKey } from './ext-key-cache.js';
-import { decodeUtf8Strict, NATIVE_WRITE_MIN_LENGTH, utf8Bound, writeJavaUtf8 } from './utf8.js';
+import { decodeUtf8Strict, NATIVE_WRITE_MIN_LENGTH, utf8Bound, utf8Size, writeJavaUtf8 } from './utf8.js';
 import { readInt16, readInt32, writeInt16, writeInt32 } from './int-bytes.js';
 import { utf8Text } from './buffer-methods.js';
 
@@ -18,15 +18,15 @@ function checkShort(value: number, field: string): void {
   }
 }
 
-/** Most bytes `writeBinaryHeader` can write for `command`. */
+/** Room enough for `writeBinaryHeader(command)`: an upper bound, exact for long ASCII strings (`utf8Size`). */
 export function binaryHeaderBound(command: RemotingCommand): number {
   let bound = MIN_HEADER_LENGTH;
-  if (command.remark !== null) bound += utf8Bound(command.remark);
+  if (command.remark !== null) bound += utf8Size(command.remark);
   const ext = command.extFields;
   if (ext !== null) {
     for (const [key, value] of ext) {
       checkExtEntry(key, value);
-      bound += 6 + utf8Bound(key) + utf8Bound(value);
+      bound += 6 + utf8Size(key) + utf8Size(value);
     }
   }
   return bound;

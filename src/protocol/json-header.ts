@@ -3,7 +3,7 @@ import { checkExtEntry, checkInt32, type HeaderFields } from './header-fields.js
 import { readJsonHeader } from './json-header-reader.js';
 import { copyBytes } from './copy-bytes.js';
 import { EncodedStringCache } from './encoded-string-cache.js';
-import { nativeQuotedJson, NATIVE_QUOTE_MIN_LENGTH } from './json-native-quote.js';
+import { lastNativeQuotedBytes, nativeQuotedJson, NATIVE_QUOTE_MIN_LENGTH } from './json-native-quote.js';
 import { javaWireText, NATIVE_WRITE_MIN_LENGTH, writeAsciiQuads, writeNonAscii } from './utf8.js';
 
 /*
@@ -42,16 +42,48 @@ function stringBound(text: string): number {
   return 2 + MAX_ESCAPED_UNIT * text.length;
 }
 
-/** Most bytes `writeJsonHeader` can write for `command`. */
+/**
+ * The last long string escaped while sizing a header, kept for the write that follows so it is
+ * escaped once. A one-entry memo that the write empties: at most one sized-but-unwritten string
+ * (a header that failed between sizing and writing) stays referenced, until the next long one.
+ */
+let sizedText: string | null = null;
+let sizedQuoted: string | null = null;
+
+/**
+ * Room enough for `writeJsonString(text)`, for sizing a frame: the bound for short strings; long
+ * ones (escaped natively when written) are escaped now and measured, so a frame carrying a large
+ * value gets the memory it needs instead of six times its length.
+ */
+function stringSize(text: string): number {
+  if (text.length <= jsonStringCache.maxLength) return stringBound(text);
+  const quoted = nativeQuotedJson(text);
+  if (quoted === null) return stringBound(text);
+  sizedText = text;
+  sizedQuoted = quoted;
+  const bytes = lastNativeQuotedBytes();
+  return bytes >= 0 ? bytes : Buffer.byteLength(quoted, 'utf8');
+}
+
+/** The native literal for a long `text`: the one `stringSize` just made, or a new one (null: take the loop). */
+function longQuoted(text: string): string | null {
+  if (sizedText !== text) return nativeQuotedJson(text);
+  const quoted = sizedQuoted;
+  sizedText = null;
+  sizedQuoted = null;
+  return quoted;
+}
+
+/** Room enough for `writeJsonHeader(command)`: an upper bound, exact for long values (`stringSize`). */
 export function jsonHeaderBound(command: RemotingCommand): number {
   let bound = HEAD_BOUND + TAIL_BOUND;
   if (command.language !== null) bound += stringBound(command.language);
-  if (command.remark !== null) bound += stringBound(command.remark);
+  if (command.remark !== null) bound += stringSize(command.remark);
   const ext = command.extFields;
   if (ext !== null) {
     for (const [key, value] of ext) {
       checkExtEntry(key, value);
-      bound += 2 + stringBound(key) + stringBound(value);
+      bound += 2 + stringBound(key) + stringSize(value);
     }
   }
   return bound;
@@ -163,7 +195,7 @@ const jsonStringCache = new EncodedStringCache(128, 256);
 function writeJsonString(target: Buffer, at: number, text: string): number {
   if (text.length > jsonStringCache.maxLength) {
     // Long values (RPC arguments) are escaped by V8 and written by Node's encoder in one call each.
-    const quoted = nativeQuotedJson(text);
+    const quoted = longQuoted(text);
     if (quoted !== null) return at + target.write(quoted, at, 'utf8');
   }
   target[at++] = 0x22;

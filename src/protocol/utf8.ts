@@ -25,6 +25,19 @@ export function utf8Bound(text: string): number {
   return 3 * text.length;
 }
 
+/** Strings at least this long are sized by counting their bytes (see `utf8Size`). */
+export const COUNTED_SIZE_MIN_LENGTH = 1024;
+
+/**
+ * Room enough for `writeJavaUtf8(text)`, for sizing a frame: `utf8Bound` for short strings, the
+ * counted UTF-8 length for long ones (one native pass), so that a frame carrying a large ASCII
+ * value does not allocate three times its size and copy it down afterwards. Node counts an
+ * unpaired surrogate as 3 bytes where Java writes `?`: still room enough.
+ */
+export function utf8Size(text: string): number {
+  return text.length < COUNTED_SIZE_MIN_LENGTH ? 3 * text.length : Buffer.byteLength(text, 'utf8');
+}
+
 /**
  * Writes `text` as Java's UTF-8 encoder would (unpaired surrogate → `?`) at `target[at]`; returns
  * the offset after it. The caller guarantees `utf8Bound(text)` bytes of room.

@@ -13,7 +13,9 @@ const tricky = fc.constantFrom(
 const plain = fc.constantFrom('a', 'quick brown fox ', '1234567890', 'x'.repeat(100));
 /** Mostly-plain texts long enough to take the native path, with a few tricky characters anywhere. */
 const longText = fc.array(fc.oneof({ weight: 6, arbitrary: plain }, { weight: 1, arbitrary: tricky }), { minLength: 4, maxLength: 60 }).map((parts) => parts.join(''));
-const anyText = fc.oneof(longText, fc.string({ unit: 'binary', minLength: 40, maxLength: 400 }), fc.string({ unit: 'grapheme', minLength: 40, maxLength: 200 }));
+/** Texts with escapes everywhere (JSON inside JSON): the native path checks these another way. */
+const denseText = fc.array(fc.oneof({ weight: 1, arbitrary: fc.constantFrom('a', 'b1', '{') }, { weight: 2, arbitrary: tricky }), { minLength: 30, maxLength: 200 }).map((parts) => parts.join(''));
+const anyText = fc.oneof(longText, denseText, fc.string({ unit: 'binary', minLength: 40, maxLength: 400 }), fc.string({ unit: 'grapheme', minLength: 40, maxLength: 200 }));
 
 test('quoteJson writes long texts exactly as fastjson does, whichever path it takes', () => {
   fc.assert(
@@ -33,7 +35,10 @@ test('the native path answers only where V8 and fastjson agree, and then with fa
     { numRuns: 3000 },
   );
   // The characters that must send a text the slow way.
-  for (const c of ['\u0001', '\u001f', '\u007f', '\u0085', '\u2028', '\u2029', '\ud800']) assert.equal(nativeQuotedJson('x'.repeat(60) + c), null, JSON.stringify(c));
+  for (const c of ['\u0001', '\u001f', '\u007f', '\u0085', '\u2028', '\u2029', '\ud800']) {
+    assert.equal(nativeQuotedJson('x'.repeat(60) + c), null, JSON.stringify(c));
+    assert.equal(nativeQuotedJson('"\\'.repeat(30) + c), null, `dense, ${JSON.stringify(c)}`);
+  }
   // A backslash followed by u is not an escape to refuse, but refusing it only costs speed.
   assert.equal(quoteJson('\\u0041' + 'x'.repeat(60)), fastjsonQuote('\\u0041' + 'x'.repeat(60)));
 });
