@@ -28,20 +28,56 @@ let lastBytes = -1;
 export function nativeQuotedJson(text: string): string | null {
   if (!text.isWellFormed()) return null;
   const quoted = JSON.stringify(text);
-  const escapes = quoted.length - text.length - 2;
-  if (escapes * DENSE_ESCAPES > text.length) {
-    lastBytes = -1;
-    return ESCAPED_DIFFERENTLY.test(text) ? null : quoted;
-  }
-  if (quoted.includes('\\u')) return null;
-  const textBytes = Buffer.byteLength(text, 'utf8');
-  if (textBytes === text.length ? text.includes('\u007f') : UNESCAPED_BY_V8.test(text)) return null;
-  // Escapes replace ASCII characters by ASCII characters.
-  lastBytes = textBytes + escapes;
-  return quoted;
+  single[0] = text;
+  const agrees = agreesWithFastjson(quoted, text.length + 2, single);
+  single[0] = '';
+  return agrees ? quoted : null;
 }
 
-/** UTF-8 length of the literal the last successful `nativeQuotedJson` call returned, when it was counted; else -1. */
+/** The one-element input list of `nativeQuotedJson`, reused (emptied after each call). */
+const single: string[] = [''];
+
+/**
+ * The JSON array of string literals fastjson writes for `texts` (`["a","b"]`), made by one
+ * `JSON.stringify` call, or null when V8's text would differ from it. One flat string: no
+ * concatenation of separately quoted parts that would be copied again when written.
+ */
+export function nativeJsonStringArray(texts: readonly string[]): string | null {
+  // `[`, `]`, two quotes per element and the commas.
+  let plainLength = texts.length === 0 ? 2 : 1 + 3 * texts.length;
+  for (const text of texts) {
+    if (!text.isWellFormed()) return null;
+    plainLength += text.length;
+  }
+  const json = JSON.stringify(texts);
+  return agreesWithFastjson(json, plainLength, texts) ? json : null;
+}
+
+/**
+ * Whether V8's `output` for `inputs` (well-formed strings) is fastjson's, `plainLength` being the
+ * output's length had nothing been escaped. Records the output's UTF-8 length when it is found on
+ * the way.
+ */
+function agreesWithFastjson(output: string, plainLength: number, inputs: readonly string[]): boolean {
+  const escapes = output.length - plainLength;
+  if (escapes * DENSE_ESCAPES > plainLength) {
+    lastBytes = -1;
+    for (const input of inputs) if (ESCAPED_DIFFERENTLY.test(input)) return false;
+    return true;
+  }
+  if (output.includes('\\u')) return false;
+  let bytes = output.length;
+  for (const input of inputs) {
+    const inputBytes = Buffer.byteLength(input, 'utf8');
+    if (inputBytes === input.length ? input.includes('\u007f') : UNESCAPED_BY_V8.test(input)) return false;
+    // Escapes replace ASCII characters by ASCII characters: only the input's own characters add bytes.
+    bytes += inputBytes - input.length;
+  }
+  lastBytes = bytes;
+  return true;
+}
+
+/** UTF-8 length of the text the last successful native call returned, when it was counted; else -1. */
 export function lastNativeQuotedBytes(): number {
   return lastBytes;
 }

@@ -1,5 +1,5 @@
 import { needsJsonEscape, quoteJson } from '../protocol/index.js';
-import { NATIVE_QUOTE_MIN_LENGTH } from '../protocol/json-native-quote.js';
+import { nativeJsonStringArray, NATIVE_QUOTE_MIN_LENGTH } from '../protocol/json-native-quote.js';
 import { ValueError } from './json-value.js';
 
 /**
@@ -7,10 +7,23 @@ import { ValueError } from './json-value.js';
  * argument i. `["\"a\"","\"b\""]` for `sayHello("a", "b")`.
  */
 export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {
-  if (argumentTexts.length === 1) return '[' + quoteArgument(argumentTexts[0]!) + ']';
+  if (argumentTexts.length === 1) {
+    const text = argumentTexts[0]!;
+    if (text.length < NATIVE_QUOTE_MIN_LENGTH) return '[' + quoteArgument(text) + ']';
+  }
+  // Long arguments: the whole array by V8 in one flat string (see json-native-quote.ts).
+  if (hasLongText(argumentTexts)) {
+    const native = nativeJsonStringArray(argumentTexts);
+    if (native !== null) return native;
+  }
   let out = '[';
   for (let i = 0; i < argumentTexts.length; i++) out += (i === 0 ? '' : ',') + quoteArgument(argumentTexts[i]!);
   return out + ']';
+}
+
+function hasLongText(texts: readonly string[]): boolean {
+  for (const text of texts) if (text.length >= NATIVE_QUOTE_MIN_LENGTH) return true;
+  return false;
 }
 
 /** `quoteJson(text)`, with shortcuts for the two common shapes: a number-like text and a plain string literal. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson } from '../../src/index.js';
 import { vector } from '../support/java-vectors.js';
+import { fastjsonQuote } from '../protocol/reference-encoding.js';
 
 test('argsJsonJson is written as the Java consumer writes it (vectors)', () => {
   assert.equal(
@@ -40,6 +41,17 @@ test('argsJsonJson written and read by the fast paths equals what quoteJson and 
     { numRuns: 500 },
   );
   assert.deepEqual(decodeArgsJsonJson('[ "a" , "b" ]'), ['a', 'b']);
+  // Long arguments take the one-call native path: still fastjson's text, character for character.
+  const tricky = fc.constantFrom('"', '\\', '\u0000', '\u001f', '\n', '\u007f', '\u0085', '\u2028', 'é', '\ud83d\ude00', '\ud800', 'x'.repeat(40));
+  const longText = fc.oneof(fc.string({ unit: 'binary', minLength: 48, maxLength: 300 }), fc.array(tricky, { minLength: 10, maxLength: 80 }).map((parts) => parts.join('')));
+  fc.assert(
+    fc.property(fc.array(fc.oneof(longText, fc.constantFrom('1', '"a"', 'null')), { minLength: 1, maxLength: 4 }), (list) => {
+      const written = encodeArgsJsonJson(list);
+      assert.equal(written, '[' + list.map(fastjsonQuote).join(',') + ']');
+      assert.deepEqual(decodeArgsJsonJson(written), list);
+    }),
+    { numRuns: 1000 },
+  );
   assert.deepEqual(decodeArgsJsonJson('["\\u0041\\n"]'), ['A\n']);
   assert.throws(() => decodeArgsJsonJson('["a",]'), /not JSON/);
   assert.throws(() => decodeArgsJsonJson('["a"]x'), /not JSON/);
