@@ -99,8 +99,9 @@ export async function runPayloadMatrix(argv: readonly string[], pinned: boolean)
         const proxy = consumers[h]!.proxy(PayloadService) as unknown as Record<string, (value: unknown) => Promise<unknown>>;
         const call = proxy[payloadCase.method]!;
         const engine = async (): Promise<void> => {
-          // A fresh command and ext map per call, as any caller builds them.
-          const request = buildSeedRequest(PayloadService.serviceName, wire.signature, wire.argsJsonJson, { timeoutMs: null });
+          // A fresh command and ext map per call, as any caller builds them, with the ext fields the
+          // proxy sends (rpcTimeoutMs included): the same request bytes.
+          const request = buildSeedRequest(PayloadService.serviceName, wire.signature, wire.argsJsonJson, { timeoutMs: CALL_TIMEOUT_MS });
           request.code = RAW_CODE;
           request.serializeType = serializeType;
           const response = await client.invokeSync(addr, request, CALL_TIMEOUT_MS);
