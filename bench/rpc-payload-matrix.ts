@@ -22,14 +22,27 @@ import { PAYLOAD_CASES, PayloadService, payloadImplementation, type PayloadCase 
 
 /** Request code of the raw engine calls (the RPC uses code 0). */
 const RAW_CODE = 1;
-const CALL_TIMEOUT_MS = 30_000;
+/** Timeout of every call in the matrix, proxy and engine alike (the proxy sends it as `rpcTimeoutMs`). */
+export const CALL_TIMEOUT_MS = 30_000;
 const PIPELINE = 128;
 
 /** The wire text of a case's argument and result, computed once from the contract's own codecs. */
-function wireOf(payloadCase: PayloadCase): { signature: string; argsJsonJson: string; responseBody: Buffer } {
+export function wireOf(payloadCase: PayloadCase): { signature: string; argsJsonJson: string; responseBody: Buffer } {
   const method = PayloadService.methodsByKey.get(payloadCase.method)!;
   const argumentText = method.args[0]!.encode(payloadCase.value);
   return { signature: method.signature, argsJsonJson: encodeArgsJsonJson([argumentText]), responseBody: Buffer.from(method.result.encode(payloadCase.value)) };
+}
+
+/**
+ * The engine baseline's request: a fresh command and ext map per call, as any caller builds them,
+ * with the ext fields the proxy sends (`rpcTimeoutMs` included), so the request bytes are the
+ * proxy's but for the request code.
+ */
+export function engineRequest(wire: { signature: string; argsJsonJson: string }, serializeType: SerializeType): RemotingCommand {
+  const request = buildSeedRequest(PayloadService.serviceName, wire.signature, wire.argsJsonJson, { timeoutMs: CALL_TIMEOUT_MS });
+  request.code = RAW_CODE;
+  request.serializeType = serializeType;
+  return request;
 }
 
 async function servePayloads(): Promise<void> {
@@ -99,11 +112,7 @@ export async function runPayloadMatrix(argv: readonly string[], pinned: boolean)
         const proxy = consumers[h]!.proxy(PayloadService) as unknown as Record<string, (value: unknown) => Promise<unknown>>;
         const call = proxy[payloadCase.method]!;
         const engine = async (): Promise<void> => {
-          // A fresh command and ext map per call, as any caller builds them, with the ext fields the
-          // proxy sends (rpcTimeoutMs included): the same request bytes.
-          const request = buildSeedRequest(PayloadService.serviceName, wire.signature, wire.argsJsonJson, { timeoutMs: CALL_TIMEOUT_MS });
-          request.code = RAW_CODE;
-          request.serializeType = serializeType;
+          const request = engineRequest(wire, serializeType);
           const response = await client.invokeSync(addr, request, CALL_TIMEOUT_MS);
           if (response.code !== ResponseCode.SUCCESS || response.body?.length !== wire.responseBody.length) throw new Error(`engine: unexpected answer ${response.code} ${response.body?.length} ${wire.responseBody.length} ${response.remark}`);
         };
