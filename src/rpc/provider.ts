@@ -256,7 +256,7 @@ export class ApiProvider {
 
     let args: unknown[] | Promise<unknown[]>;
     try {
-      args = decodeArguments(handler.service, handler.method, ext!.get(SeedRpcFields.ARGS_JSON_JSON));
+      args = decodeArgumentList(handler.service, handler.method, ext!.get(SeedRpcFields.ARGS_JSON_JSON), 1);
     } catch (error) {
       return this.invalidArguments(request, handler, error);
     }
@@ -280,7 +280,8 @@ export class ApiProvider {
     // Checked here so that run() below cannot be refused: one promise less per call.
     if (handler.executor.saturated) return this.failed(method, request, new ExecutorRejectedError(handler.executor.name));
     const call = new ServerCallContext(handler.service, method, request, context);
-    args.push(call);
+    // The slot decodeArgumentList left free at the end.
+    args[args.length - 1] = call;
     const executor = handler.executor;
     // A free slot and nobody queued: the executor would start the call right now, so start it
     // here. A synchronous implementation then finishes before any other code runs (it never
@@ -389,6 +390,11 @@ function describeError(error: unknown): string {
  * schema validates asynchronously.
  */
 export function decodeArguments(service: string, method: ContractMethod, argsJsonJson: string | undefined): unknown[] | Promise<unknown[]> {
+  return decodeArgumentList(service, method, argsJsonJson, 0);
+}
+
+/** {@link decodeArguments} into a list with `spare` free slots at its end (the provider's call context goes there). */
+function decodeArgumentList(service: string, method: ContractMethod, argsJsonJson: string | undefined, spare: number): unknown[] | Promise<unknown[]> {
   let texts: string[];
   try {
     texts = decodeArgsJsonJson(argsJsonJson);
@@ -397,9 +403,7 @@ export function decodeArguments(service: string, method: ContractMethod, argsJso
   }
   const expected = method.args.length;
   if (texts.length !== expected) throw invalidArgument(service, method, null, `wrong number of arguments (${expected} expected; ${texts.length} given)`);
-  // One slot more: the provider appends the call context.
-  const args = new Array<unknown>(expected + 1);
-  args.length = expected;
+  const args = new Array<unknown>(expected + spare);
   let asynchronous: Array<Promise<void>> | null = null;
   for (let i = 0; i < expected; i++) {
     let value: unknown;
