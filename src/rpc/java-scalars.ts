@@ -84,8 +84,9 @@ export class IntegerType extends JavaType<number | null> {
 
 /** `long`/`Long` (int64) and `BigInteger` (unbounded): a JavaScript `bigint`, exact beyond 2^53. */
 export class BigIntegerType extends JavaType<bigint | null> {
-  /** The range of a fixed-width type: -2^(bits-1) <= value < 2^(bits-1). */
+  /** The range of a fixed-width type: min <= value < limit, min = -2^(bits-1), limit = 2^(bits-1). */
   private readonly limit: bigint | null;
+  private readonly min: bigint | null;
 
   constructor(
     javaName: string,
@@ -94,6 +95,7 @@ export class BigIntegerType extends JavaType<bigint | null> {
   ) {
     super(javaName, true);
     this.limit = bits === null ? null : 1n << BigInt(bits - 1);
+    this.min = this.limit === null ? null : -this.limit;
   }
 
   describe(): string {
@@ -127,7 +129,7 @@ export class BigIntegerType extends JavaType<bigint | null> {
 
   private checked(value: bigint): bigint {
     const limit = this.limit;
-    if (limit !== null && (value < -limit || value >= limit)) throw new ValueError(`${value} is out of range for ${this.label}`);
+    if (limit !== null && (value < this.min! || value >= limit)) throw new ValueError(`${value} is out of range for ${this.label}`);
     return value;
   }
 }
