@@ -21,6 +21,18 @@ export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {
   return out + ']';
 }
 
+/**
+ * `encodeArgsJsonJson(texts)` where `plain[i]` says text i is `null` or a string literal that needs
+ * no escaping inside (see `ValueCodec.plainLiteral`): such a literal is quoted without being
+ * scanned, which for a large `byte[]` saves escaping its Base64 text.
+ */
+export function encodeArgsJsonJsonOf(argumentTexts: readonly string[], plain: readonly boolean[]): string {
+  if (argumentTexts.length !== 1 || plain[0] !== true) return encodeArgsJsonJson(argumentTexts);
+  const text = argumentTexts[0]!;
+  // `"abc"` is written `"\"abc\""`: the literal's own quotes are the only characters to escape.
+  return text.charCodeAt(0) === 0x22 ? '["\\"' + text.slice(1, -1) + '\\""]' : encodeArgsJsonJson(argumentTexts);
+}
+
 function hasLongText(texts: readonly string[]): boolean {
   for (const text of texts) if (text.length >= NATIVE_QUOTE_MIN_LENGTH) return true;
   return false;

@@ -1,7 +1,7 @@
 import { ProtocolError, type RemotingError } from '../errors.js';
 import type { SerializeType } from '../protocol/index.js';
 import { RemotingClient, type Logger, type RemotingClientOptions } from '../transport/index.js';
-import { encodeArgsJsonJson } from './args-json.js';
+import { encodeArgsJsonJsonOf } from './args-json.js';
 import type { Attachments } from './call-context.js';
 import type { AnyContract, CallArgs, CallResult, ContractMethod, MethodsOf } from './contract.js';
 import { InvalidArgumentError } from './errors.js';
@@ -117,7 +117,8 @@ function mergeAttachments(base: Attachments | undefined, extra: Attachments | un
 function proxyMethod(settings: InvocationSettings, service: string, method: ContractMethod, voidAsSync: boolean): ProxyMethod<unknown[], unknown> {
   // Made once per method, not per call.
   const read: AnswerReader<unknown> = method.result.isVoid ? nothing : (body, addr) => decodeResult(service, method, body, addr);
-  const invoke = (args: unknown[], options: CallOptions | undefined): Promise<unknown> => callMethod(settings, service, method, voidAsSync, read, args, options);
+  const plain = method.args.map((codec) => codec.plainLiteral === true);
+  const invoke = (args: unknown[], options: CallOptions | undefined): Promise<unknown> => callMethod(settings, service, method, plain, voidAsSync, read, args, options);
   const fn = (...args: unknown[]): Promise<unknown> => invoke(args, undefined);
   const methods = {
     with: (options: CallOptions) => (...args: unknown[]) => invoke(args, options),
@@ -141,6 +142,7 @@ function callMethod(
   settings: InvocationSettings,
   service: string,
   method: ContractMethod,
+  plain: readonly boolean[],
   voidAsSync: boolean,
   read: AnswerReader<unknown>,
   args: unknown[],
@@ -148,7 +150,7 @@ function callMethod(
 ): Promise<unknown> {
   let argsJsonJson: string;
   try {
-    argsJsonJson = encodeArguments(service, method, args);
+    argsJsonJson = encodeArguments(service, method, plain, args);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -175,7 +177,7 @@ function nothing(): undefined {
 }
 
 /** The `argsJsonJson` of a call; throws `InvalidArgumentError` for an argument that does not fit. */
-function encodeArguments(service: string, method: ContractMethod, args: unknown[]): string {
+function encodeArguments(service: string, method: ContractMethod, plain: readonly boolean[], args: unknown[]): string {
   const count = method.args.length;
   if (args.length !== count) {
     throw new InvalidArgumentError({
@@ -202,7 +204,7 @@ function encodeArguments(service: string, method: ContractMethod, args: unknown[
       });
     }
   }
-  return encodeArgsJsonJson(texts);
+  return encodeArgsJsonJsonOf(texts, plain);
 }
 
 function resultError(service: string, method: ContractMethod, addr: string, error: ValueError): RemotingError {

@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { JavaType, type AnyJavaType } from './java-type.js';
-import { StringType } from './java-scalars.js';
+import { BytesType, StringType } from './java-scalars.js';
 import { formatPath, parseJson, parsePlainJson, ValueError, writePlainJson } from './json-value.js';
 
 /** What a contract accepts as an argument or result type: a Java type, or any Standard Schema. */
@@ -17,6 +17,12 @@ export interface ValueCodec {
   readonly isVoid: boolean;
   /** The Java type behind the codec; undefined for a Standard Schema. */
   readonly javaType?: AnyJavaType;
+  /**
+   * True when `encode` returns either `null` or a string literal whose content needs no escaping
+   * (printable ASCII without `"` and `\`), so the literal can go into `argsJsonJson` without being
+   * scanned. Only built-in types promise it (`byte[]`: Base64); a subclass does not inherit it.
+   */
+  readonly plainLiteral?: boolean;
   /** JSON text of a value; throws `ValueError` when the value does not fit the type. */
   encode(value: unknown): string;
   /** Reads JSON text; throws (or rejects with) `ValueError`. */
@@ -53,6 +59,7 @@ function plainStringLiteral(text: string): string | null {
 
 function javaTypeCodec(type: AnyJavaType): ValueCodec {
   const exact = type.exactNumbers;
+  const base64 = Object.getPrototypeOf(type) === BytesType.prototype;
   if (type instanceof StringType) {
     return {
       javaName: type.javaName,
@@ -88,8 +95,15 @@ function javaTypeCodec(type: AnyJavaType): ValueCodec {
     description: type.describe(),
     isVoid: type.javaName === 'void',
     javaType: type,
+    // Base64 written by BytesType itself: `notNull()` copies keep the prototype, subclasses do not match.
+    plainLiteral: base64,
     encode: (value) => type.write(value),
     decode(text) {
+      if (base64) {
+        // Base64 in a literal without escapes: sliced out instead of parsed (a copy less of a large value).
+        const plain = plainStringLiteral(text);
+        if (plain !== null) return type.read(plain);
+      }
       let node;
       try {
         node = parseJson(text, exact);

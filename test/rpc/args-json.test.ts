@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson } from '../../src/index.js';
+import { BytesType, decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson } from '../../src/index.js';
+import { encodeArgsJsonJsonOf } from '../../src/rpc/args-json.js';
+import { codecFor } from '../../src/rpc/value-codec.js';
 import { vector } from '../support/java-vectors.js';
 import { fastjsonQuote } from '../protocol/reference-encoding.js';
 
@@ -55,4 +57,21 @@ test('argsJsonJson written and read by the fast paths equals what quoteJson and 
   assert.deepEqual(decodeArgsJsonJson('["\\u0041\\n"]'), ['A\n']);
   assert.throws(() => decodeArgsJsonJson('["a",]'), /not JSON/);
   assert.throws(() => decodeArgsJsonJson('["a"]x'), /not JSON/);
+});
+
+test('byte[] arguments are quoted into argsJsonJson without a scan, to the same text', () => {
+  const codec = codecFor(J.bytes);
+  assert.equal(codec.plainLiteral, true);
+  assert.equal(codecFor(J.bytes.notNull()).plainLiteral, true);
+  assert.notEqual(codecFor(J.String).plainLiteral, true);
+  // A subclass may write anything: it does not inherit the promise.
+  class HexBytes extends BytesType {}
+  assert.notEqual(codecFor(new HexBytes('byte[]', true)).plainLiteral, true);
+  fc.assert(
+    fc.property(fc.option(fc.uint8Array({ maxLength: 3000 })), (value) => {
+      const text = codec.encode(value);
+      assert.equal(encodeArgsJsonJsonOf([text], [true]), encodeArgsJsonJson([text]));
+    }),
+    { numRuns: 500 },
+  );
 });

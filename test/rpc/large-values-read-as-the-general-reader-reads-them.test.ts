@@ -20,6 +20,16 @@ function readBytes(text: string): Buffer | 'refused' {
   }
 }
 
+/** `byte[]` read through its codec from a JSON text (the literal is sliced out when it has no escapes). */
+function decodeBytes(jsonText: string): Buffer | 'refused' {
+  try {
+    return Buffer.from(codecFor(J.bytes).decode(jsonText) as Uint8Array);
+  } catch (error) {
+    assert.ok(error instanceof ValueError);
+    return 'refused';
+  }
+}
+
 const base64Char = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split(''));
 const junk = fc.constantFrom('=', '-', '_', ' ', '\n', '*', 'é', '==');
 
@@ -34,6 +44,9 @@ test('byte[] reading accepts and refuses exactly what the Base64 rules say, cano
         edited = edited.slice(0, i) + text + edited.slice(i);
       }
       assert.deepEqual(readBytes(edited), referenceBytes(edited));
+      // Through the codec: the escaped literal, and the raw one as fastjson also reads it.
+      assert.deepEqual(decodeBytes(quoteJson(edited)), referenceBytes(edited));
+      if (!/["\\]/.test(edited)) assert.deepEqual(decodeBytes('"' + edited + '"'), referenceBytes(edited));
     }),
     { numRuns: 2000 },
   );
