@@ -85,6 +85,19 @@ export function decodeArgsJsonJson(text: string | undefined | null): string[] {
 }
 
 /**
+ * The one argument of `["\"…\""]`, a string literal without escapes inside, found by two
+ * character searches instead of a parse of the whole value; null for any other shape. Meant for
+ * arguments whose codec writes such literals (`ValueCodec.plainLiteral`: `byte[]`): raw control
+ * characters are not looked for here, that codec refuses them.
+ */
+export function plainLiteralArgument(text: string): string | null {
+  const end = text.length - 4;
+  if (!text.startsWith('["\\"') || !text.endsWith('\\""]')) return null;
+  if (text.indexOf('\\', 4) !== end || text.indexOf('"', 4) !== end + 1) return null;
+  return '"' + text.slice(4, end) + '"';
+}
+
+/**
  * A JSON array of strings without whitespace, whose strings use only the escapes `\"` and
  * `\\` (what fastjson and we write for string, number and bean arguments), read without
  * `JSON.parse`. Anything else returns null (and goes through `JSON.parse`).

@@ -1,6 +1,6 @@
 import { RemotingCommand, ResponseCode, SystemRemark } from '../protocol/index.js';
 import { AclRemark, Executor, ExecutorRejectedError, RemotingServer, type AclCaller, type AclVerifier, type CloseOptions, type ExecutorOptions, type Logger, type RemotingServerOptions, type RequestContext, type ServerAddress } from '../transport/index.js';
-import { decodeArgsJsonJson } from './args-json.js';
+import { decodeArgsJsonJson, plainLiteralArgument } from './args-json.js';
 import { DeadlineExceededError, ServerCallContext } from './call-context.js';
 import type { AnyContract, ContractMethod, Implementation, MethodsOf } from './contract.js';
 import { InvalidArgumentError } from './errors.js';
@@ -397,7 +397,9 @@ export function decodeArguments(service: string, method: ContractMethod, argsJso
 function decodeArgumentList(service: string, method: ContractMethod, argsJsonJson: string | undefined, spare: number): unknown[] | Promise<unknown[]> {
   let texts: string[];
   try {
-    texts = decodeArgsJsonJson(argsJsonJson);
+    // A lone `byte[]` argument: its Base64 literal is cut out rather than parsed.
+    const literal = method.args.length === 1 && method.args[0]!.plainLiteral === true && argsJsonJson !== undefined ? plainLiteralArgument(argsJsonJson) : null;
+    texts = literal !== null ? [literal] : decodeArgsJsonJson(argsJsonJson);
   } catch (error) {
     throw invalidArgument(service, method, null, error);
   }

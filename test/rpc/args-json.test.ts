@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BytesType, decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson } from '../../src/index.js';
-import { encodeArgsJsonJsonOf } from '../../src/rpc/args-json.js';
+import { encodeArgsJsonJsonOf, plainLiteralArgument } from '../../src/rpc/args-json.js';
 import { codecFor } from '../../src/rpc/value-codec.js';
 import { vector } from '../support/java-vectors.js';
 import { fastjsonQuote } from '../protocol/reference-encoding.js';
@@ -74,4 +74,23 @@ test('byte[] arguments are quoted into argsJsonJson without a scan, to the same 
     }),
     { numRuns: 500 },
   );
+});
+
+test('a lone escape-free literal argument is cut out of argsJsonJson exactly as parsing reads it', () => {
+  const piece = fc.constantFrom('A', 'b9+/', '=', '"', '\\', '\\"', ' ', 'é', '[', ']', ',');
+  const text = fc.array(piece, { maxLength: 40 }).map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(fc.array(fc.oneof(text, text.map((t) => JSON.stringify(t)), text.map((t) => '"' + t + '"')), { minLength: 1, maxLength: 3 }), (list) => {
+      const written = encodeArgsJsonJson(list);
+      const literal = plainLiteralArgument(written);
+      if (literal !== null) assert.deepEqual([literal], decodeArgsJsonJson(written));
+      // The one shape it is for is always found.
+      if (list.length === 1 && /^"[^"\\]*"$/.test(list[0]!)) assert.equal(literal, list[0]);
+    }),
+    { numRuns: 2000 },
+  );
+  assert.equal(plainLiteralArgument('["\\"QUJD\\""]'), '"QUJD"');
+  assert.equal(plainLiteralArgument('["\\"QU\\"JD\\""]'), null);
+  assert.equal(plainLiteralArgument('["\\"QU\\\\JD\\""]'), null);
+  assert.equal(plainLiteralArgument('["\\"A\\"","\\"B\\""]'), null);
 });
