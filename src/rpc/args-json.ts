@@ -22,15 +22,12 @@ export function encodeArgsJsonJson(argumentTexts: readonly string[]): string {
 }
 
 /**
- * `encodeArgsJsonJson(texts)` where `plain[i]` says text i is `null` or a string literal that needs
- * no escaping inside (see `ValueCodec.plainLiteral`): such a literal is quoted without being
- * scanned, which for a large `byte[]` saves escaping its Base64 text.
+ * The `argsJsonJson` of one argument whose JSON text is a string literal with `content` inside that
+ * needs no escaping (see `ValueCodec.encodeContent`): `"abc"` goes in as `"\"abc\""`, its quotes
+ * being the only characters to escape.
  */
-export function encodeArgsJsonJsonOf(argumentTexts: readonly string[], plain: readonly boolean[]): string {
-  if (argumentTexts.length !== 1 || plain[0] !== true) return encodeArgsJsonJson(argumentTexts);
-  const text = argumentTexts[0]!;
-  // `"abc"` is written `"\"abc\""`: the literal's own quotes are the only characters to escape.
-  return text.charCodeAt(0) === 0x22 ? '["\\"' + text.slice(1, -1) + '\\""]' : encodeArgsJsonJson(argumentTexts);
+export function literalArgsJsonJson(content: string): string {
+  return '["\\"' + content + '\\""]';
 }
 
 function hasLongText(texts: readonly string[]): boolean {
@@ -85,16 +82,16 @@ export function decodeArgsJsonJson(text: string | undefined | null): string[] {
 }
 
 /**
- * The one argument of `["\"…\""]`, a string literal without escapes inside, found by two
- * character searches instead of a parse of the whole value; null for any other shape. Meant for
- * arguments whose codec writes such literals (`ValueCodec.plainLiteral`: `byte[]`): raw control
+ * The content of the one argument of `["\"…\""]`, a string literal without escapes inside, found
+ * by two character searches instead of a parse of the whole value; null for any other shape. Meant
+ * for arguments whose codec reads such content (`ValueCodec.decodeContent`: `byte[]`): raw control
  * characters are not looked for here, that codec refuses them.
  */
-export function plainLiteralArgument(text: string): string | null {
+export function literalArgumentContent(text: string): string | null {
   const end = text.length - 4;
   if (!text.startsWith('["\\"') || !text.endsWith('\\""]')) return null;
   if (text.indexOf('\\', 4) !== end || text.indexOf('"', 4) !== end + 1) return null;
-  return '"' + text.slice(4, end) + '"';
+  return text.slice(4, end);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ProtocolError, type RemotingError } from '../errors.js';
 import type { SerializeType } from '../protocol/index.js';
 import { RemotingClient, type Logger, type RemotingClientOptions } from '../transport/index.js';
-import { encodeArgsJsonJsonOf } from './args-json.js';
+import { encodeArgsJsonJson, literalArgsJsonJson } from './args-json.js';
 import type { Attachments } from './call-context.js';
 import type { AnyContract, CallArgs, CallResult, ContractMethod, MethodsOf } from './contract.js';
 import { InvalidArgumentError } from './errors.js';
@@ -117,8 +117,7 @@ function mergeAttachments(base: Attachments | undefined, extra: Attachments | un
 function proxyMethod(settings: InvocationSettings, service: string, method: ContractMethod, voidAsSync: boolean): ProxyMethod<unknown[], unknown> {
   // Made once per method, not per call.
   const read: AnswerReader<unknown> = method.result.isVoid ? nothing : (body, addr) => decodeResult(service, method, body, addr);
-  const plain = method.args.map((codec) => codec.plainLiteral === true);
-  const invoke = (args: unknown[], options: CallOptions | undefined): Promise<unknown> => callMethod(settings, service, method, plain, voidAsSync, read, args, options);
+  const invoke = (args: unknown[], options: CallOptions | undefined): Promise<unknown> => callMethod(settings, service, method, voidAsSync, read, args, options);
   const fn = (...args: unknown[]): Promise<unknown> => invoke(args, undefined);
   const methods = {
     with: (options: CallOptions) => (...args: unknown[]) => invoke(args, options),
@@ -142,7 +141,6 @@ function callMethod(
   settings: InvocationSettings,
   service: string,
   method: ContractMethod,
-  plain: readonly boolean[],
   voidAsSync: boolean,
   read: AnswerReader<unknown>,
   args: unknown[],
@@ -150,7 +148,7 @@ function callMethod(
 ): Promise<unknown> {
   let argsJsonJson: string;
   try {
-    argsJsonJson = encodeArguments(service, method, plain, args);
+    argsJsonJson = encodeArguments(service, method, args);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -177,7 +175,7 @@ function nothing(): undefined {
 }
 
 /** The `argsJsonJson` of a call; throws `InvalidArgumentError` for an argument that does not fit. */
-function encodeArguments(service: string, method: ContractMethod, plain: readonly boolean[], args: unknown[]): string {
+function encodeArguments(service: string, method: ContractMethod, args: unknown[]): string {
   const count = method.args.length;
   if (args.length !== count) {
     throw new InvalidArgumentError({
@@ -187,24 +185,33 @@ function encodeArguments(service: string, method: ContractMethod, plain: readonl
       message: `${service}.${method.javaName}: wrong number of arguments (${count} expected; ${args.length} given)`,
     });
   }
-  const texts = new Array<string>(count);
-  for (let i = 0; i < count; i++) {
-    const codec = method.args[i]!;
-    try {
-      texts[i] = codec.encode(args[i]);
-    } catch (error) {
-      if (!(error instanceof ValueError)) throw error;
-      throw new InvalidArgumentError({
-        service,
-        method: method.signature,
-        argumentIndex: i,
-        path: error.path,
-        message: `argument ${i} (${codec.description}) of ${service}.${method.javaName}: ${error.message}`,
-        cause: error,
-      });
-    }
+  const only = count === 1 ? method.args[0]! : null;
+  if (only?.encodeContent !== undefined) {
+    // A lone argument written as an escape-free literal (byte[]): no scan of its text.
+    const content = encodeArgument(service, method, 0, only.encodeContent, args[0]);
+    if (content !== null) return literalArgsJsonJson(content);
   }
-  return encodeArgsJsonJsonOf(texts, plain);
+  const texts = new Array<string>(count);
+  for (let i = 0; i < count; i++) texts[i] = encodeArgument(service, method, i, method.args[i]!.encode, args[i]);
+  return encodeArgsJsonJson(texts);
+}
+
+/** `encode(value)` for argument `index`; a `ValueError` becomes the call's `InvalidArgumentError`. */
+function encodeArgument<T>(service: string, method: ContractMethod, index: number, encode: (value: unknown) => T, value: unknown): T {
+  try {
+    return encode(value);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    const codec = method.args[index]!;
+    throw new InvalidArgumentError({
+      service,
+      method: method.signature,
+      argumentIndex: index,
+      path: error.path,
+      message: `argument ${index} (${codec.description}) of ${service}.${method.javaName}: ${error.message}`,
+      cause: error,
+    });
+  }
 }
 
 function resultError(service: string, method: ContractMethod, addr: string, error: ValueError): RemotingError {

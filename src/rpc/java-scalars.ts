@@ -355,8 +355,17 @@ export class BytesType extends JavaType<Uint8Array | null> {
   }
 
   protected writeValue(value: unknown): string {
+    return '"' + this.base64Content(value)! + '"';
+  }
+
+  /** The Base64 text `write(value)` puts between quotes; null where it writes `null`. Throws as `write` does. */
+  base64Content(value: unknown): string | null {
+    if (value === null || value === undefined) {
+      this.write(value);
+      return null;
+    }
     if (!(value instanceof Uint8Array)) throw this.wrongValue(value, 'byte[] (Uint8Array)');
-    return '"' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') + '"';
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   }
 }
 

@@ -1,6 +1,6 @@
 import { RemotingCommand, ResponseCode, SystemRemark } from '../protocol/index.js';
 import { AclRemark, Executor, ExecutorRejectedError, RemotingServer, type AclCaller, type AclVerifier, type CloseOptions, type ExecutorOptions, type Logger, type RemotingServerOptions, type RequestContext, type ServerAddress } from '../transport/index.js';
-import { decodeArgsJsonJson, plainLiteralArgument } from './args-json.js';
+import { decodeArgsJsonJson, literalArgumentContent } from './args-json.js';
 import { DeadlineExceededError, ServerCallContext } from './call-context.js';
 import type { AnyContract, ContractMethod, Implementation, MethodsOf } from './contract.js';
 import { InvalidArgumentError } from './errors.js';
@@ -395,11 +395,23 @@ export function decodeArguments(service: string, method: ContractMethod, argsJso
 
 /** {@link decodeArguments} into a list with `spare` free slots at its end (the provider's call context goes there). */
 function decodeArgumentList(service: string, method: ContractMethod, argsJsonJson: string | undefined, spare: number): unknown[] | Promise<unknown[]> {
+  const only = method.args.length === 1 ? method.args[0]! : null;
+  if (only?.decodeContent !== undefined && argsJsonJson !== undefined) {
+    // A lone argument written as an escape-free literal (byte[]): cut out of the text, not parsed.
+    const content = literalArgumentContent(argsJsonJson);
+    if (content !== null) {
+      const args = new Array<unknown>(1 + spare);
+      try {
+        args[0] = only.decodeContent(content);
+      } catch (error) {
+        throw invalidArgument(service, method, 0, error);
+      }
+      return args;
+    }
+  }
   let texts: string[];
   try {
-    // A lone `byte[]` argument: its Base64 literal is cut out rather than parsed.
-    const literal = method.args.length === 1 && method.args[0]!.plainLiteral === true && argsJsonJson !== undefined ? plainLiteralArgument(argsJsonJson) : null;
-    texts = literal !== null ? [literal] : decodeArgsJsonJson(argsJsonJson);
+    texts = decodeArgsJsonJson(argsJsonJson);
   } catch (error) {
     throw invalidArgument(service, method, null, error);
   }

@@ -18,11 +18,14 @@ export interface ValueCodec {
   /** The Java type behind the codec; undefined for a Standard Schema. */
   readonly javaType?: AnyJavaType;
   /**
-   * True when `encode` returns either `null` or a string literal whose content needs no escaping
-   * (printable ASCII without `"` and `\`), so the literal can go into `argsJsonJson` without being
-   * scanned. Only built-in types promise it (`byte[]`: Base64); a subclass does not inherit it.
+   * For types whose values are written as string literals that need no escaping inside (printable
+   * ASCII without `"` and `\`; built-in `byte[]`: Base64): the literal's content, without its
+   * quotes, or null where `encode` writes something else (`null`). Lets the literal go into
+   * `argsJsonJson` without a scan. A subclass of a built-in type does not inherit it.
    */
-  readonly plainLiteral?: boolean;
+  readonly encodeContent?: (value: unknown) => string | null;
+  /** The counterpart of `encodeContent`: the value of a literal with this content (no escapes in it). */
+  readonly decodeContent?: (content: string) => unknown;
   /** JSON text of a value; throws `ValueError` when the value does not fit the type. */
   encode(value: unknown): string;
   /** Reads JSON text; throws (or rejects with) `ValueError`. */
@@ -59,6 +62,7 @@ function plainStringLiteral(text: string): string | null {
 
 function javaTypeCodec(type: AnyJavaType): ValueCodec {
   const exact = type.exactNumbers;
+  // Base64 written by BytesType itself: `notNull()` copies keep the prototype, subclasses do not match.
   const base64 = Object.getPrototypeOf(type) === BytesType.prototype;
   if (type instanceof StringType) {
     return {
@@ -90,13 +94,11 @@ function javaTypeCodec(type: AnyJavaType): ValueCodec {
       },
     };
   }
-  return {
+  const codec: ValueCodec = {
     javaName: type.javaName,
     description: type.describe(),
     isVoid: type.javaName === 'void',
     javaType: type,
-    // Base64 written by BytesType itself: `notNull()` copies keep the prototype, subclasses do not match.
-    plainLiteral: base64,
     encode: (value) => type.write(value),
     decode(text) {
       if (base64) {
@@ -113,6 +115,9 @@ function javaTypeCodec(type: AnyJavaType): ValueCodec {
       return type.read(node);
     },
   };
+  if (!base64) return codec;
+  const bytes = type as unknown as BytesType;
+  return { ...codec, encodeContent: (value) => bytes.base64Content(value), decodeContent: (content) => type.read(content) };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BytesType, decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson } from '../../src/index.js';
-import { encodeArgsJsonJsonOf, plainLiteralArgument } from '../../src/rpc/args-json.js';
+import { BytesType, decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson, ValueError } from '../../src/index.js';
+import { literalArgsJsonJson, literalArgumentContent } from '../../src/rpc/args-json.js';
 import { codecFor } from '../../src/rpc/value-codec.js';
 import { vector } from '../support/java-vectors.js';
 import { fastjsonQuote } from '../protocol/reference-encoding.js';
@@ -59,21 +59,31 @@ test('argsJsonJson written and read by the fast paths equals what quoteJson and 
   assert.throws(() => decodeArgsJsonJson('["a"]x'), /not JSON/);
 });
 
-test('byte[] arguments are quoted into argsJsonJson without a scan, to the same text', () => {
+test('byte[] arguments go into argsJsonJson and come out of it without a scan, as the general path writes and reads them', () => {
   const codec = codecFor(J.bytes);
-  assert.equal(codec.plainLiteral, true);
-  assert.equal(codecFor(J.bytes.notNull()).plainLiteral, true);
-  assert.notEqual(codecFor(J.String).plainLiteral, true);
+  assert.equal(typeof codec.encodeContent, 'function');
+  assert.equal(typeof codecFor(J.bytes.notNull()).encodeContent, 'function');
+  assert.equal(codecFor(J.String).encodeContent, undefined);
   // A subclass may write anything: it does not inherit the promise.
   class HexBytes extends BytesType {}
-  assert.notEqual(codecFor(new HexBytes('byte[]', true)).plainLiteral, true);
+  assert.equal(codecFor(new HexBytes('byte[]', true)).encodeContent, undefined);
   fc.assert(
     fc.property(fc.option(fc.uint8Array({ maxLength: 3000 })), (value) => {
       const text = codec.encode(value);
-      assert.equal(encodeArgsJsonJsonOf([text], [true]), encodeArgsJsonJson([text]));
+      const content = codec.encodeContent!(value);
+      if (value === null) {
+        assert.equal(content, null);
+        return;
+      }
+      const written = literalArgsJsonJson(content!);
+      assert.equal(written, encodeArgsJsonJson([text]));
+      assert.equal(literalArgumentContent(written), content);
+      assert.deepEqual(codec.decodeContent!(content!), codec.decode(decodeArgsJsonJson(written)[0]!));
     }),
     { numRuns: 500 },
   );
+  assert.throws(() => codecFor(J.bytes.notNull()).encodeContent!(null), ValueError);
+  assert.throws(() => codec.encodeContent!('not bytes'), ValueError);
 });
 
 test('a lone escape-free literal argument is cut out of argsJsonJson exactly as parsing reads it', () => {
@@ -82,15 +92,15 @@ test('a lone escape-free literal argument is cut out of argsJsonJson exactly as 
   fc.assert(
     fc.property(fc.array(fc.oneof(text, text.map((t) => JSON.stringify(t)), text.map((t) => '"' + t + '"')), { minLength: 1, maxLength: 3 }), (list) => {
       const written = encodeArgsJsonJson(list);
-      const literal = plainLiteralArgument(written);
-      if (literal !== null) assert.deepEqual([literal], decodeArgsJsonJson(written));
+      const content = literalArgumentContent(written);
+      if (content !== null) assert.deepEqual(['"' + content + '"'], decodeArgsJsonJson(written));
       // The one shape it is for is always found.
-      if (list.length === 1 && /^"[^"\\]*"$/.test(list[0]!)) assert.equal(literal, list[0]);
+      if (list.length === 1 && /^"[^"\\]*"$/.test(list[0]!)) assert.equal(content, list[0]!.slice(1, -1));
     }),
     { numRuns: 2000 },
   );
-  assert.equal(plainLiteralArgument('["\\"QUJD\\""]'), '"QUJD"');
-  assert.equal(plainLiteralArgument('["\\"QU\\"JD\\""]'), null);
-  assert.equal(plainLiteralArgument('["\\"QU\\\\JD\\""]'), null);
-  assert.equal(plainLiteralArgument('["\\"A\\"","\\"B\\""]'), null);
+  assert.equal(literalArgumentContent('["\\"QUJD\\""]'), 'QUJD');
+  assert.equal(literalArgumentContent('["\\"QU\\"JD\\""]'), null);
+  assert.equal(literalArgumentContent('["\\"QU\\\\JD\\""]'), null);
+  assert.equal(literalArgumentContent('["\\"A\\"","\\"B\\""]'), null);
 });
