@@ -30,6 +30,15 @@ export function literalArgsJsonJson(content: string): string {
   return '["\\"' + content + '\\""]';
 }
 
+/**
+ * The `argsJsonJson` of one argument whose text has every character where V8 and fastjson differ
+ * already escaped (see `ValueCodec.writesEscapedText`): V8's quoting is then fastjson's as long as
+ * the text is well formed, with no check of its characters.
+ */
+export function escapedArgsJsonJson(text: string): string {
+  return text.length >= NATIVE_QUOTE_MIN_LENGTH && text.isWellFormed() ? JSON.stringify([text]) : encodeArgsJsonJson([text]);
+}
+
 function hasLongText(texts: readonly string[]): boolean {
   for (const text of texts) if (text.length >= NATIVE_QUOTE_MIN_LENGTH) return true;
   return false;

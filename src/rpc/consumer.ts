@@ -1,7 +1,7 @@
 import { ProtocolError, type RemotingError } from '../errors.js';
 import type { SerializeType } from '../protocol/index.js';
 import { RemotingClient, type Logger, type RemotingClientOptions } from '../transport/index.js';
-import { encodeArgsJsonJson, literalArgsJsonJson } from './args-json.js';
+import { encodeArgsJsonJson, escapedArgsJsonJson, literalArgsJsonJson } from './args-json.js';
 import type { Attachments } from './call-context.js';
 import type { AnyContract, CallArgs, CallResult, ContractMethod, MethodsOf } from './contract.js';
 import { InvalidArgumentError } from './errors.js';
@@ -191,6 +191,7 @@ function encodeArguments(service: string, method: ContractMethod, args: unknown[
     const content = encodeArgument(service, method, 0, only.encodeContent, args[0]);
     if (content !== null) return literalArgsJsonJson(content);
   }
+  if (only?.writesEscapedText === true) return escapedArgsJsonJson(encodeArgument(service, method, 0, only.encode, args[0]));
   const texts = new Array<string>(count);
   for (let i = 0; i < count; i++) texts[i] = encodeArgument(service, method, i, method.args[i]!.encode, args[i]);
   return encodeArgsJsonJson(texts);

@@ -26,6 +26,12 @@ export interface ValueCodec {
   readonly encodeContent?: (value: unknown) => string | null;
   /** The counterpart of `encodeContent`: the value of a literal with this content (no escapes in it). */
   readonly decodeContent?: (content: string) => unknown;
+  /**
+   * True when `encode`'s text already has every character escaped where V8's `JSON.stringify` and
+   * fastjson differ (controls, DEL, C1, U+2028/9), unpaired surrogates aside: quoting it into
+   * `argsJsonJson` then needs no check beyond `isWellFormed()`. Built-in `String` only.
+   */
+  readonly writesEscapedText?: boolean;
   /** JSON text of a value; throws `ValueError` when the value does not fit the type. */
   encode(value: unknown): string;
   /** Reads JSON text; throws (or rejects with) `ValueError`. */
@@ -70,6 +76,8 @@ function javaTypeCodec(type: AnyJavaType): ValueCodec {
       description: type.describe(),
       isVoid: false,
       javaType: type,
+      // quoteJson escapes all of them; a subclass may write otherwise.
+      writesEscapedText: Object.getPrototypeOf(type) === StringType.prototype,
       encode: (value) => type.write(value),
       decode(text) {
         const plain = plainStringLiteral(text);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BytesType, decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson, ValueError } from '../../src/index.js';
-import { literalArgsJsonJson, literalArgumentContent } from '../../src/rpc/args-json.js';
+import { BytesType, decodeArgsJsonJson, encodeArgsJsonJson, J, quoteJson, StringType, ValueError } from '../../src/index.js';
+import { escapedArgsJsonJson, literalArgsJsonJson, literalArgumentContent } from '../../src/rpc/args-json.js';
 import { codecFor } from '../../src/rpc/value-codec.js';
 import { vector } from '../support/java-vectors.js';
 import { fastjsonQuote } from '../protocol/reference-encoding.js';
@@ -103,4 +103,20 @@ test('a lone escape-free literal argument is cut out of argsJsonJson exactly as 
   assert.equal(literalArgumentContent('["\\"QU\\"JD\\""]'), null);
   assert.equal(literalArgumentContent('["\\"QU\\\\JD\\""]'), null);
   assert.equal(literalArgumentContent('["\\"A\\"","\\"B\\""]'), null);
+});
+
+test('String arguments are quoted into argsJsonJson with no character check, to fastjson\'s text', () => {
+  const codec = codecFor(J.String);
+  assert.equal(codec.writesEscapedText, true);
+  class Shouting extends StringType {}
+  assert.notEqual(codecFor(new Shouting('java.lang.String', true)).writesEscapedText, true);
+  const tricky = fc.constantFrom('"', '\\', '\u0000', '\u001f', '\n', '\u007f', '\u0085', '\u2028', 'é', '\ud83d\ude00', '\ud800', '\udc00', 'x'.repeat(30));
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.array(tricky, { maxLength: 60 }).map((parts) => parts.join('')));
+  fc.assert(
+    fc.property(text, (value) => {
+      const written = codec.encode(value);
+      assert.equal(escapedArgsJsonJson(written), '[' + fastjsonQuote(fastjsonQuote(value)) + ']');
+    }),
+    { numRuns: 2000 },
+  );
 });
