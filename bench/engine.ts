@@ -29,7 +29,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import hdr from 'hdr-histogram-js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
-import { pinSelf } from './common/pin.js';
+import { pinClient } from './common/pin.js';
+import { optionText, refuseUnknownOptions } from './common/argv.js';
 import { CALL_TIMEOUT_MS, createClient, SYSTEM_NAMES, type BenchClient, type SystemName } from './engine-clients.js';
 import { PAYLOAD_NAMES, type PayloadName } from './engine-payloads.js';
 import type { ControlReply, ControlRequest } from './engine-servers/control.js';
@@ -55,7 +56,7 @@ const TARGET_IN_FLIGHT = 128;
 
 function parseOptions(argv: readonly string[]): Options {
   const quick = argv.includes('--quick');
-  const value = (name: string): string | undefined => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const value = (name: string): string | undefined => optionText(argv, name);
   const list = <T extends string>(name: string, allowed: readonly T[]): T[] => {
     const text = value(name);
     if (text === undefined) return [...allowed];
@@ -70,10 +71,7 @@ function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(number) || number < 1 || number > 600_000) throw new Error(`--${name}: expected a whole number from 1 to 600000, got ${text}`);
     return number;
   };
-  for (const arg of argv) {
-    const known = ['--quick', '--no-pin', '--duration=', '--warmup=', '--rounds=', '--systems=', '--payloads=', '--in-flight=', '--server-cpu-prof='];
-    if (arg.startsWith('--') && !known.some((prefix) => (prefix.endsWith('=') ? arg.startsWith(prefix) : arg === prefix))) throw new Error(`unknown option ${arg}`);
-  }
+  refuseUnknownOptions(argv, [], ['systems', 'payloads', 'in-flight', 'server-cpu-prof']);
   const inFlight = list('in-flight', ['seq', '16', '128', '1024'] as const).map((item) => (item === 'seq' ? 1 : Number(item)));
   const profDir = value('server-cpu-prof');
   return {
@@ -542,9 +540,7 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   }
-  const canPin = options.pin && os.cpus().length >= 2;
-  const pinned = canPin && pinSelf(0);
-  if (options.pin && !pinned) console.error('warning: could not pin to cores (taskset missing or fewer than 2 cores); running unpinned');
+  const pinned = pinClient(options.pin);
   const estimate = estimateMs(options);
   const limitMs = estimate * 2 + 60_000;
   const watchdog = setTimeout(() => {

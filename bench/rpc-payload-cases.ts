@@ -1,4 +1,4 @@
-/** The payloads of bench/rpc-payloads.ts: one echo method per kind, with the value it sends. */
+/** The payloads of bench/rpc-payload-matrix.ts: one echo method per kind, with the value it sends. */
 import { defineContract, J, method } from '../src/index.js';
 
 const Item = J.pojo('com.acme.bench.Item', {

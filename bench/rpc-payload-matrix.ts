@@ -15,7 +15,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ApiConsumer, ApiProvider, buildSeedRequest, encodeArgsJsonJson, RemotingClient, RemotingCommand, RemotingServer, ResponseCode, SerializeType } from '../src/index.js';
 import { CpuReportingChild, measureCalls, serveParent, type CallSample } from './common/cpu-reporting-child.js';
-import { optionText, wholeOption } from './common/argv.js';
+import { optionText, timingOptions, type TimingOptions } from './common/argv.js';
 import { median } from './common/measure.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
 import { PAYLOAD_CASES, PayloadService, payloadImplementation, type PayloadCase } from './rpc-payload-cases.js';
@@ -58,30 +58,17 @@ async function servePayloads(): Promise<void> {
   serveParent(port, () => server.close({ graceMs: 200 }));
 }
 
-interface Options {
-  durationMs: number;
-  warmupMs: number;
-  rounds: number;
-  pin: boolean;
+interface Options extends TimingOptions {
   cases: PayloadCase[];
   headers: SerializeType[];
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const quick = argv.includes('--quick');
   const text = (name: string): string | undefined => optionText(argv, name);
-  const whole = (name: string): number | undefined => wholeOption(argv, name);
   const caseNames = text('cases')?.split(',');
   const cases = caseNames === undefined ? PAYLOAD_CASES : caseNames.map((name) => PAYLOAD_CASES.find((c) => c.name === name) ?? fail(`unknown case ${name}; cases: ${PAYLOAD_CASES.map((c) => c.name).join(', ')}`));
   const headers = (text('headers') ?? 'json,rocketmq').split(',').map((name) => (name === 'json' ? SerializeType.JSON : name === 'rocketmq' ? SerializeType.ROCKETMQ : fail(`unknown header type ${name}`)));
-  return {
-    durationMs: whole('duration') ?? (quick ? 400 : 1500),
-    warmupMs: whole('warmup') ?? (quick ? 300 : 800),
-    rounds: whole('rounds') ?? (quick ? 1 : 3),
-    pin: !argv.includes('--no-pin'),
-    cases,
-    headers,
-  };
+  return { ...timingOptions(argv, { durationMs: [400, 1500], warmupMs: [300, 800], rounds: [1, 3] }), cases, headers };
 }
 
 function fail(message: string): never {

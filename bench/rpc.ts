@@ -26,8 +26,8 @@ import { CpuReportingChild, measureCalls as measure, serveParent, type CallSampl
 import { ApiConsumer, ApiProvider, buildSeedRequest, defineContract, encodeArgsJsonJson, J, method, RemotingClient, RemotingCommand, RemotingServer, ResponseCode } from '../src/index.js';
 import { median } from './common/measure.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
-import { wholeOption } from './common/argv.js';
-import { pinSelf } from './common/pin.js';
+import { refuseUnknownOptions, timingOptions, type TimingOptions } from './common/argv.js';
+import { pinClient } from './common/pin.js';
 import { runPayloadMatrix } from './rpc-payload-matrix.js';
 
 const ServiceHello = defineContract('com.uext.remote.rf.service.ServiceHello', {
@@ -62,27 +62,11 @@ async function serve(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Client role
 
-interface Options {
-  quick: boolean;
-  durationMs: number;
-  warmupMs: number;
-  rounds: number;
-  pin: boolean;
-}
+type Options = TimingOptions;
 
 function parseOptions(argv: readonly string[]): Options {
-  const quick = argv.includes('--quick');
-  const value = (name: string): number | undefined => wholeOption(argv, name);
-  for (const arg of argv) {
-    if (arg.startsWith('--') && !['--quick', '--no-pin', '--no-payloads', '--payloads-only'].includes(arg) && !/^--(duration|warmup|rounds|cases|headers)=/.test(arg)) throw new Error(`unknown option ${arg}`);
-  }
-  return {
-    quick,
-    durationMs: value('duration') ?? (quick ? 400 : 2000),
-    warmupMs: value('warmup') ?? (quick ? 300 : 1000),
-    rounds: value('rounds') ?? (quick ? 1 : 5),
-    pin: !argv.includes('--no-pin'),
-  };
+  refuseUnknownOptions(argv, ['--no-payloads', '--payloads-only'], ['cases', 'headers']);
+  return timingOptions(argv, { durationMs: [400, 2000], warmupMs: [300, 1000], rounds: [1, 5] });
 }
 
 type CaseName = 'engine' | 'rpc';
@@ -90,8 +74,7 @@ type Call = () => Promise<void>;
 
 async function main(argv: readonly string[]): Promise<void> {
   const options = parseOptions(argv);
-  const pinned = options.pin && os.cpus().length >= 2 && pinSelf(0);
-  if (options.pin && !pinned) console.error('warning: could not pin to cores (taskset missing or fewer than 2 cores); running unpinned');
+  const pinned = pinClient(options.pin);
   if (!argv.includes('--payloads-only')) await runSayHello(options, pinned);
   if (!argv.includes('--no-payloads')) {
     console.log('');

@@ -38,8 +38,8 @@ import { ApiConsumer, ApiProvider, defineContract, J, method, RemotingClient, Re
 import { startPrometheusExporter } from '../src/otel.js';
 import { CpuReportingChild, measureCalls, serveParent, type CallSample } from './common/cpu-reporting-child.js';
 import { median } from './common/measure.js';
-import { wholeOption } from './common/argv.js';
-import { pinSelf } from './common/pin.js';
+import { refuseUnknownOptions, timingOptions, type TimingOptions } from './common/argv.js';
+import { pinClient } from './common/pin.js';
 import { printJsonLine, printTable, type ReportRow } from './common/report.js';
 import { EXT_FIELDS, makeBody, REQUEST_CODE } from './engine-payloads.js';
 
@@ -125,25 +125,11 @@ async function serve(condition: Condition): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Client role
 
-interface Options {
-  durationMs: number;
-  warmupMs: number;
-  rounds: number;
-  pin: boolean;
-}
+type Options = TimingOptions;
 
 function parseOptions(argv: readonly string[]): Options {
-  const quick = argv.includes('--quick');
-  const value = (name: string): number | undefined => wholeOption(argv, name);
-  for (const arg of argv) {
-    if (arg.startsWith('--') && !['--quick', '--no-pin'].includes(arg) && !/^--(duration|warmup|rounds)=/.test(arg)) throw new Error(`unknown option ${arg}`);
-  }
-  return {
-    durationMs: value('duration') ?? (quick ? 300 : 1500),
-    warmupMs: value('warmup') ?? (quick ? 200 : 600),
-    rounds: value('rounds') ?? (quick ? 1 : 5),
-    pin: !argv.includes('--no-pin'),
-  };
+  refuseUnknownOptions(argv);
+  return timingOptions(argv, { durationMs: [300, 1500], warmupMs: [200, 600], rounds: [1, 5] });
 }
 
 const key = (condition: Condition, name: CaseName, shape: string): string => `${condition}|${name}|${shape}`;
@@ -189,8 +175,7 @@ const percent = (ratio: number): string => `${ratio >= 1 ? '+' : '−'}${(Math.a
 
 async function main(argv: readonly string[]): Promise<void> {
   const options = parseOptions(argv);
-  const pinned = options.pin && os.cpus().length >= 2 && pinSelf(0);
-  if (options.pin && !pinned) console.error('warning: could not pin to cores (taskset missing or fewer than 2 cores); running unpinned');
+  const pinned = pinClient(options.pin);
   const samples = new Map<string, CallSample[]>();
   for (let round = 0; round < options.rounds; round++) {
     // Rotated per round, so no condition always runs first (or right after another).
