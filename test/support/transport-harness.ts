@@ -142,6 +142,29 @@ export async function startServer(t: TestContext, options: RemotingServerOptions
   return { server, addr, port, logger };
 }
 
+/** A started server whose code-1 requests wait until `release()`, then answer `done <ext n>`. */
+export interface HoldingServer extends StartedServer {
+  /** Counts the code-1 requests that have started. */
+  started: Counter;
+  release(): void;
+}
+
+/** {@link startServer} with a code-1 processor that holds its requests (for close and drain tests); `setup` adds more. */
+export async function startHoldingServer(t: TestContext, setup?: (server: RemotingServer) => void): Promise<HoldingServer> {
+  const held = deferred<void>();
+  t.after(() => held.resolve());
+  const started = new Counter();
+  const server = await startServer(t, {}, (s) => {
+    s.registerProcessor(1, async (req) => {
+      started.increment();
+      await held.promise;
+      return response(0, { body: `done ${req.getExt('n')}` });
+    });
+    setup?.(s);
+  });
+  return { ...server, started, release: () => held.resolve() };
+}
+
 export interface CreatedClient {
   client: RemotingClient;
   logger: RecordingLogger;

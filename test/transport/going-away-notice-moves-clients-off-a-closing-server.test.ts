@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { RemotingCommand } from '../../src/protocol/command.js';
 import { GOING_AWAY_REQUEST_CODE, ResponseCode } from '../../src/protocol/codes.js';
 import type { RemotingServer } from '../../src/transport/remoting-server.js';
-import { Counter, assertRemotingError, bodyText, deferred, newClient, rejectionOf, request, response, startServer } from '../support/transport-harness.js';
+import { assertRemotingError, bodyText, newClient, rejectionOf, request, response, startHoldingServer, startServer } from '../support/transport-harness.js';
 import { frameOf, rawConnect, type RawPeer } from '../support/transport-raw.js';
 
 /** Waits until the server has accepted `count` connections (a raw client's connect resolves first). */
@@ -22,16 +22,7 @@ function answerTo(notice: RemotingCommand, code: number, remark: string | null =
 }
 
 test('close() tells connected clients it is going away: they stop using that connection at once, in-flight calls finish on it, new calls open a fresh connection', async (t) => {
-  const release = deferred<void>();
-  t.after(() => release.resolve());
-  const started = new Counter();
-  const { server, addr, logger } = await startServer(t, {}, (s) => {
-    s.registerProcessor(1, async (req) => {
-      started.increment();
-      await release.promise;
-      return response(0, { body: `done ${req.getExt('n')}` });
-    });
-  });
+  const { server, addr, logger, started, release } = await startHoldingServer(t);
   const { client } = newClient(t);
   const inFlight = [0, 1, 2].map((n) => client.invokeSync(addr, request(1, { ext: { n: String(n) } }), 30_000));
   await started.reached(3);
@@ -43,7 +34,7 @@ test('close() tells connected clients it is going away: they stop using that con
   // A new call opens a fresh connection; nothing listens any more, so it is refused (never sent).
   assertRemotingError(await rejectionOf(client.invokeSync(addr, request(1), 5000)), 'CONNECT_FAILED');
 
-  release.resolve();
+  release();
   const answers = await Promise.all(inFlight);
   assert.deepEqual(answers.map(bodyText), ['done 0', 'done 1', 'done 2'], 'calls in flight on the old connection completed');
   await closing;

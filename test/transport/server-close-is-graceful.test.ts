@@ -2,20 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { GOING_AWAY_REQUEST_CODE } from '../../src/protocol/codes.js';
-import { Counter, assertRemotingError, bodyText, deferred, newClient, rejectionOf, request, response, startServer } from '../support/transport-harness.js';
+import { Counter, assertRemotingError, bodyText, deferred, newClient, rejectionOf, request, response, startHoldingServer, startServer } from '../support/transport-harness.js';
 
 test('close(): stop accepting, finish in-flight requests, answer nothing new from a peer that ignores the going-away notice, then close the sockets', async (t) => {
-  const release = deferred<void>();
-  t.after(() => release.resolve());
-  const started = new Counter();
-  const { server, addr, logger } = await startServer(t, {}, (s) => {
-    s.registerProcessor(1, async (req) => {
-      started.increment();
-      await release.promise;
-      return response(0, { body: `done ${req.getExt('n')}` });
-    });
-    s.registerProcessor(2, () => response(0, { body: 'new' }));
-  });
+  const { server, addr, logger, started, release } = await startHoldingServer(t, (s) => s.registerProcessor(2, () => response(0, { body: 'new' })));
   const { client } = newClient(t);
   // A peer that does not know the going-away notice (Java 5.x drops it): it keeps using the connection.
   client.registerProcessor(GOING_AWAY_REQUEST_CODE, () => null);
@@ -34,7 +24,7 @@ test('close(): stop accepting, finish in-flight requests, answer nothing new fro
   await logger.waitFor((entry) => entry.message.startsWith('shutting down: request code 2'));
   assert.equal(closed, false, 'still draining');
 
-  release.resolve();
+  release();
   const answers = await Promise.all(inFlight);
   assert.deepEqual(answers.map(bodyText), ['done 0', 'done 1', 'done 2'], 'in-flight requests finished and their answers went out');
   await closing;
