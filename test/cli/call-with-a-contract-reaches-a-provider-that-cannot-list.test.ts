@@ -4,35 +4,16 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { ApiProvider, RemotingCommand, RemotingServer, SEED_RPC_REQUEST_CODE, SeedRpcFields } from '../../src/index.js';
 import { ServiceHello } from '../../examples/service-hello/contract.js';
 import { serviceHelloImpl } from '../../examples/service-hello/provider.js';
 import { decodeArgsJsonJson } from '../../src/rpc/args-json.js';
-import { runCli } from '../../src/cli/run.js';
+import { runCliIn, type CliRun } from '../support/cli-in-process.js';
 import { repoRoot } from '../support/repo-root.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const code = await runCli(argv, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)), stdin: new PassThrough() });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]): Promise<CliRun> => runCliIn(argv);
 
 const HELLO = 'com.uext.remote.rf.service.ServiceHello';
 const SAY_HELLO = `public abstract java.lang.String ${HELLO}.sayHello(java.lang.String,java.lang.String)`;

@@ -4,44 +4,23 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/run.js';
 import { encodeCommand, RemotingCommand, SerializeType } from '../../src/index.js';
 import { loadVectors, vector } from '../support/java-vectors.js';
+import { runCliIn, type CliRun } from '../support/cli-in-process.js';
 import { repoRoot } from '../support/repo-root.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process with in-memory stdin/stdout/stderr. */
-async function cli(argv: string[], stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const input = new PassThrough();
-  input.end(stdin);
-  const code = await runCli(argv, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)), stdin: input });
-  return { code, stdout, stderr };
-}
+/** Runs the CLI in-process with `stdin` as its input. */
+const cli = (argv: string[], stdin = ''): Promise<CliRun> => runCliIn(argv, stdin);
 
 /** The decoded JSON objects of a run's stdout (one per line). */
-function lines(run: Run): Array<Record<string, unknown>> {
+function lines(run: CliRun): Array<Record<string, unknown>> {
   assert.equal(run.code, 0, run.stderr);
   return run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** A failed run: exit code 2, nothing on stdout, exactly one line on stderr. */
-function assertBadInput(run: Run, message: RegExp): void {
+function assertBadInput(run: CliRun, message: RegExp): void {
   assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
   assert.equal(run.stdout, '');
   assert.match(run.stderr, /^rocket-rpc frame: [^\n]+\n$/);

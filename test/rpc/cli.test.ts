@@ -3,30 +3,17 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { ApiProvider, defineContract, J, method } from '../../src/index.js';
-import { runCli } from '../../src/cli/run.js';
 import { ServiceHello as DemoHello, ServiceWorld as DemoWorld } from '../../src/cli/demo.js';
 import { ServiceHello, ServiceWorld } from '../../examples/service-hello/contract.js';
 import { serviceHelloImpl, serviceWorldImpl } from '../../examples/service-hello/provider.js';
+import { runCliIn, type CliRun } from '../support/cli-in-process.js';
 import { repoRoot } from '../support/repo-root.js';
 
 const cliMain = path.join(repoRoot, '.build', 'src', 'cli', 'main.js');
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        append(chunk.toString());
-        callback();
-      },
-    });
-  const code = await runCli(argv, { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), stdin: new PassThrough() });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]): Promise<CliRun> => runCliIn(argv);
 
 const Item = J.pojo('com.acme.Tools$Item', { name: J.String, count: J.int });
 const Tools = defineContract('com.acme.Tools', {
