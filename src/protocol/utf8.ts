@@ -26,7 +26,7 @@ export function utf8Bound(text: string): number {
 }
 
 /** Strings at least this long are sized by counting their bytes (see `utf8Size`). */
-export const COUNTED_SIZE_MIN_LENGTH = 1024;
+const COUNTED_SIZE_MIN_LENGTH = 1024;
 
 /**
  * Room enough for `writeJavaUtf8(text)`, for sizing a frame: `utf8Bound` for short strings, the
